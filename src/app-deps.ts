@@ -1,0 +1,16 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Db } from './db/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { PasswordHasher } from './auth/passwords';
+import type { RateLimits } from './auth/rate-limits';
+import type { Config } from './config/config';
+
+/** Process-wide singletons a request context borrows from. */
+export interface AppDeps {
+  config: Config;
+  orm: MikroORM;
+  db: Db;
+  hasher: PasswordHasher;
+  rateLimits: RateLimits;
+  log: FastifyBaseLogger;
+}

@@ -1,0 +1,135 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import type { AppDeps } from './app-deps';
+import { ensureAdminUser } from './auth/auth.service';
+import { PasswordHasher } from './auth/passwords';
+import { RateLimits, type LimiterStore } from './auth/rate-limits';
+import { bearerToken } from './auth/tokens';
+import type { Config } from './config/config';
+import { Db } from './db/db';
+import { createOrm } from './db/orm';
+import { createFormatError } from './errors/format-error';
+import { buildContext, type Context } from './graphql/context';
+import { limitValidationRules, QUERY_LIMITS } from './graphql/limits';
+import { buildSchema } from './graphql/schema';
+import { ensureBuiltInRoles } from './modules/roles/role.service';
+
+/** Apollo Sandbox runs from this origin; it must be able to reach /graphql. */
+export const SANDBOX_ORIGIN = 'https://studio.apollographql.com';
+
+export interface App {
+  server: FastifyInstance;
+  apollo: ApolloServer<Context>;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export interface BuildAppOptions {
+  /** An ORM to reuse (tests share one in-memory database across apps). */
+  orm?: MikroORM;
+  logger?: boolean;
+}
+
+function limiterStore(config: Config, db: Db): { store: LimiterStore; redis?: Redis } {
+  if (config.redisUrl) {
+    const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    return { store: { kind: 'redis', client: redis }, redis };
+  }
+  if (db.driver === 'postgresql') return { store: { kind: 'postgres', knex: db.knex } };
+  return { store: { kind: 'memory' } };
+}
+
+/** Wires storage, schema and HTTP. Does not listen: main.ts does, tests use inject() or listen(0). */
+export async function buildApp(config: Config, opts: BuildAppOptions = {}): Promise<App> {
+  const server = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  const log = server.log;
+  const orm = opts.orm ?? (await createOrm(config.database, { migrate: config.migrate }));
+  const db = new Db((orm.em as SqlEntityManager).getKnex(), config.database.driver);
+  const { store, redis } = limiterStore(config, db);
+  const deps: AppDeps = {
+    config,
+    orm,
+    db,
+    hasher: new PasswordHasher(config.argon2, config.hashConcurrency),
+    rateLimits: new RateLimits(store),
+    log,
+  };
+
+  const em = orm.em.fork();
+  await ensureBuiltInRoles(em);
+  if (config.admin) {
+    const outcome = await ensureAdminUser(em, deps.hasher, config.admin);
+    log.info({ username: config.admin.username, outcome }, 'GATEHOUSE_ADMIN checked');
+  }
+
+  const plugins: ApolloServerPlugin<Context>[] = [
+    fastifyApolloDrainPlugin(server),
+    config.production
+      ? ApolloServerPluginLandingPageDisabled()
+      : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+  ];
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(),
+    plugins,
+    introspection: !config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    hideSchemaDetailsFromClientErrors: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(log),
+    validationRules: limitValidationRules(),
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+  });
+  await apollo.start();
+
+  await server.register(cors, {
+    origin: [SANDBOX_ORIGIN, ...config.corsOrigins],
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    maxAge: 600,
+  });
+
+  const contextFor = (req: FastifyRequest) =>
+    buildContext(deps, { token: bearerToken(req.headers.authorization), ip: req.ip, log: req.log });
+
+  await server.register(fastifyApollo(apollo), { path: '/graphql', context: contextFor });
+
+  server.get('/healthz', async (_req, reply) => {
+    try {
+      await db.knex.raw('select 1');
+      return { status: 'ok' };
+    } catch (err) {
+      log.error({ err }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  let closed = false;
+  return {
+    server,
+    apollo,
+    deps,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.close();
+      await apollo.stop().catch(() => undefined);
+      redis?.disconnect();
+      if (!opts.orm) await orm.close(true);
+    },
+  };
+}

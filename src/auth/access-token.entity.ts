@@ -1,0 +1,29 @@
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { User } from '../modules/users/user.entity';
+
+/** A session. Only sha256(token) is stored; the token itself is shown once, at login. */
+@Entity({ tableName: 'access_tokens' })
+export class AccessToken {
+  [OptionalProps]?: 'createdAt';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @Property({ length: 64, unique: true })
+  tokenHash!: string;
+
+  @ManyToOne(() => User, { deleteRule: 'cascade', index: true })
+  user!: User;
+
+  @Property({ type: 'string', length: 128, nullable: true })
+  deviceName?: string | null;
+
+  @Property()
+  createdAt: Date = new Date();
+
+  @Property()
+  expiresAt!: Date;
+
+  @Property({ type: 'datetime', nullable: true })
+  lastUsedAt?: Date | null;
+}

@@ -1,0 +1,109 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { UnauthenticatedError } from '../errors/errors';
+import { BaseService } from '../modules/base.service';
+import { subject } from '../modules/audit/audit.service';
+import { Role } from '../modules/roles/role.entity';
+import { User } from '../modules/users/user.entity';
+import { AccessToken } from './access-token.entity';
+import type { PasswordHasher } from './passwords';
+import { generateToken, hashToken } from './tokens';
+import type { LimiterSpec } from './rate-limits';
+import { AuditEntry } from '../modules/audit/audit-entry.entity';
+
+/** One answer for unknown user, wrong password and deactivated account. */
+export const INVALID_CREDENTIALS = 'Invalid username or password.';
+
+export interface Session {
+  token: string;
+  expiresAt: Date;
+  user: User;
+}
+
+export class AuthService extends BaseService {
+  private loginLimits(): { user: LimiterSpec; address: LimiterSpec } {
+    const { login } = this.ctx.deps.config;
+    return {
+      user: { keyPrefix: 'login_user', points: login.maxPerUser, durationSeconds: login.windowSeconds },
+      address: { keyPrefix: 'login_addr', points: login.maxPerAddress, durationSeconds: login.windowSeconds },
+    };
+  }
+
+  /**
+   * Password sign-in. Throttled per account and per client address before any hashing, so aliases,
+   * batching or other dialects cannot multiply attempts; a success clears the account's counter.
+   */
+  async login(username: string, password: string, deviceName?: string | null): Promise<Session> {
+    const limits = this.loginLimits();
+    const account = username.trim().toLowerCase().slice(0, 128);
+    await this.ctx.deps.rateLimits.consume([
+      [limits.user, account],
+      [limits.address, this.ctx.ip],
+    ]);
+    const user = await this.em.findOne(User, { username: account }, { populate: ['passwordHash'] });
+    const ok = await this.ctx.deps.hasher.verify(user?.passwordHash, password);
+    if (!user || !ok || !user.active) throw new UnauthenticatedError(INVALID_CREDENTIALS, { reason: 'INVALID_CREDENTIALS' });
+    await this.ctx.deps.rateLimits.reset(limits.user, account);
+
+    const token = generateToken();
+    const expiresAt = new Date(Date.now() + this.ctx.deps.config.tokenTtlSeconds * 1000);
+    return this.tx(async (em) => {
+      const u = await em.findOneOrFail(User, user.id);
+      em.create(AccessToken, { tokenHash: hashToken(token), user: u, expiresAt, deviceName: deviceName ?? null });
+      u.lastLoginAt = new Date();
+      // The session is not the viewer yet: record the actor explicitly.
+      em.persist(
+        em.create(AuditEntry, {
+          actorId: u.id,
+          actorUsername: u.username,
+          action: 'session.login',
+          subjects: [subject.user(u)],
+          data: deviceName ? { deviceName } : null,
+          message: `@${u.username} signed in`,
+        }),
+      );
+      return { token, expiresAt, user: u };
+    });
+  }
+
+  /** Revokes the token this request came with. */
+  async logout(): Promise<boolean> {
+    const viewer = this.viewer;
+    return this.tx(async (em) => {
+      await em.nativeDelete(AccessToken, { id: viewer.tokenId });
+      this.ctx.services.audit.record(em, {
+        action: 'session.logout',
+        subjects: [{ type: 'user', id: String(viewer.id), name: viewer.username }],
+        message: 'signed out',
+      });
+      return true;
+    });
+  }
+}
+
+/**
+ * GATEHOUSE_ADMIN bootstrap: creates the user with the built-in admin role when no user of that name
+ * exists. An existing user is left untouched (its password is never reset from the environment).
+ */
+export async function ensureAdminUser(
+  em: EntityManager,
+  hasher: PasswordHasher,
+  admin: { username: string; password: string },
+): Promise<'created' | 'exists'> {
+  if (await em.findOne(User, { username: admin.username })) return 'exists';
+  const passwordHash = await hasher.hash(admin.password);
+  await em.transactional(async (tem) => {
+    const role = await tem.findOneOrFail(Role, { name: 'admin' });
+    const user = tem.create(User, { username: admin.username, passwordHash });
+    user.roles.add(role);
+    await tem.flush();
+    tem.create(AuditEntry, {
+      actorId: null,
+      actorUsername: null,
+      action: 'user.create',
+      subjects: [subject.user(user), subject.role(role)],
+      data: { source: 'GATEHOUSE_ADMIN' },
+      message: `system created administrator @${user.username}`,
+    });
+  });
+  return 'created';
+}

@@ -1,0 +1,65 @@
+import type { Db } from '../db/db';
+import type { FastifyBaseLogger } from 'fastify';
+import { decodeStringSet } from '../db/string-set.type';
+import { toBool, toDate, toDateOrNull } from '../db/rows';
+import { Privilege, isPrivilege } from '../modules/privileges/privilege.enum';
+import { hashToken } from './tokens';
+
+export interface Viewer {
+  id: number;
+  username: string;
+  tokenId: number;
+  /** Effective privileges: direct ∪ every role's. Contains ALL when ALL is held. */
+  privileges: ReadonlySet<Privilege>;
+  roles: readonly string[];
+}
+
+/** Write lastUsedAt at most this often per token, so reads do not turn into writes. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Resolves a bearer token to its viewer in one query (token ⋈ user ⋈ roles). Unknown, expired and
+ * deactivated answer null: revocation and deactivation take effect on the very next request.
+ */
+export async function authenticate(db: Db, token: string, log: FastifyBaseLogger): Promise<Viewer | null> {
+  const { knex } = db;
+  const rows: Array<Record<string, unknown>> = await knex('access_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .leftJoin('user_roles as ur', 'ur.user_id', 'u.id')
+    .leftJoin('roles as r', 'r.id', 'ur.role_id')
+    .where('t.token_hash', hashToken(token))
+    .select(
+      't.id as tokenId',
+      't.expires_at as expiresAt',
+      't.last_used_at as lastUsedAt',
+      'u.id as userId',
+      'u.username as username',
+      'u.active as active',
+      'u.privileges as privileges',
+      'r.name as roleName',
+      'r.privileges as rolePrivileges',
+    );
+  if (rows.length === 0) return null;
+  const first = rows[0];
+  const now = Date.now();
+  if (!toBool(first.active) || toDate(first.expiresAt).getTime() <= now) return null;
+
+  const privileges = new Set<Privilege>();
+  const roles: string[] = [];
+  for (const p of decodeStringSet(first.privileges as string)) if (isPrivilege(p)) privileges.add(p);
+  for (const row of rows) {
+    if (row.roleName == null) continue;
+    roles.push(String(row.roleName));
+    for (const p of decodeStringSet(row.rolePrivileges as string)) if (isPrivilege(p)) privileges.add(p);
+  }
+
+  const tokenId = Number(first.tokenId);
+  const lastUsed = toDateOrNull(first.lastUsedAt)?.getTime() ?? 0;
+  if (now - lastUsed > LAST_USED_RESOLUTION_MS) {
+    knex('access_tokens')
+      .where('id', tokenId)
+      .update({ last_used_at: db.date(new Date(now)) })
+      .catch((err: unknown) => log.warn({ err }, 'could not record token use'));
+  }
+  return { id: Number(first.userId), username: String(first.username), tokenId, privileges, roles };
+}

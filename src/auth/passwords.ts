@@ -1,0 +1,45 @@
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
+
+export interface Argon2Cost {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/**
+ * argon2id hashing behind a small concurrency cap: one hash costs ~30 ms of CPU, so a login flood
+ * queues here and slows logins only, never every other request.
+ */
+export class PasswordHasher {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    private readonly cost: Argon2Cost,
+    concurrency: number,
+  ) {
+    this.limit = pLimit(concurrency);
+  }
+
+  hash(password: string): Promise<string> {
+    return this.limit(() => hash(password, { algorithm: Algorithm.Argon2id, ...this.cost }));
+  }
+
+  async verify(hashed: string | null | undefined, password: string): Promise<boolean> {
+    // An account without a hash (or an unknown user) still pays one verification, so timing
+    // does not reveal which usernames exist.
+    const target = hashed ?? (await this.getDummyHash());
+    const ok = await this.limit(() => verify(target, password).catch(() => false));
+    return ok && !!hashed;
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= this.hash('gatehouse-dummy-password-for-timing');
+    return this.dummyHash;
+  }
+}
+
+/** Password rules shared by every entry point. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 1024;

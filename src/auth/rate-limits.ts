@@ -1,0 +1,79 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import { RateLimitedError } from '../errors/errors';
+
+export interface LimiterSpec {
+  keyPrefix: string;
+  points: number;
+  durationSeconds: number;
+}
+
+export type LimiterStore =
+  | { kind: 'memory' }
+  | { kind: 'redis'; client: Redis }
+  | { kind: 'postgres'; knex: Knex };
+
+/**
+ * Rate limiters whose counters live where every instance sees them: Redis when configured, else the
+ * PostgreSQL database. Only the single-process SQLite mode keeps counters in memory.
+ */
+export class RateLimits {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(private readonly store: LimiterStore) {}
+
+  get(spec: LimiterSpec): RateLimiterAbstract {
+    const key = `${spec.keyPrefix}:${spec.points}:${spec.durationSeconds}`;
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = this.create(spec);
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  private create(spec: LimiterSpec): RateLimiterAbstract {
+    const opts = { keyPrefix: `gh_${spec.keyPrefix}`, points: spec.points, duration: spec.durationSeconds };
+    switch (this.store.kind) {
+      case 'redis':
+        return new RateLimiterRedis({ ...opts, storeClient: this.store.client });
+      case 'postgres':
+        return new RateLimiterPostgres({
+          ...opts,
+          storeClient: this.store.knex,
+          storeType: 'knex',
+          tableName: 'rate_limits',
+        });
+      default:
+        return new RateLimiterMemory(opts);
+    }
+  }
+
+  /**
+   * Takes one point from each (limiter, key) pair; the first exhausted one answers RATE_LIMITED with
+   * the longest wait among them. Every pair is charged, so aliases or batching cannot skip a counter.
+   */
+  async consume(entries: Array<[LimiterSpec, string]>): Promise<void> {
+    let retryAfterMs = 0;
+    for (const [spec, key] of entries) {
+      try {
+        await this.get(spec).consume(key);
+      } catch (err) {
+        if (err instanceof RateLimiterRes) retryAfterMs = Math.max(retryAfterMs, err.msBeforeNext);
+        else throw err;
+      }
+    }
+    if (retryAfterMs > 0) throw new RateLimitedError(retryAfterMs);
+  }
+
+  async reset(spec: LimiterSpec, key: string): Promise<void> {
+    await this.get(spec).delete(key);
+  }
+}

@@ -1,0 +1,32 @@
+import type { Knex } from '@mikro-orm/knex';
+
+/** Plain-SQL access for hot read paths, with the few dialect differences in one place. */
+export class Db {
+  constructor(
+    readonly knex: Knex,
+    readonly driver: 'sqlite' | 'postgresql',
+  ) {}
+
+  /** A Date as a bound parameter: SQLite columns hold MikroORM's epoch milliseconds. */
+  date(d: Date): number | Date {
+    return this.driver === 'sqlite' ? d.getTime() : d;
+  }
+
+  /** Case-insensitive substring match, portable (SQLite LIKE is already case-insensitive for ASCII). */
+  ilike(column: string): string {
+    return this.driver === 'postgresql' ? `${column} ILIKE ? ESCAPE '\\'` : `${column} LIKE ? ESCAPE '\\'`;
+  }
+}
+
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The knex bound to `em`'s open transaction (or the pool outside one). Inside a transaction every
+ * query must go through it: SQLite has one connection, so a query beside it would wait forever.
+ */
+export function emKnex(em: import('@mikro-orm/core').EntityManager): Knex {
+  const sem = em as unknown as import('@mikro-orm/knex').SqlEntityManager;
+  return (sem.getTransactionContext<Knex.Transaction>() ?? sem.getKnex()) as Knex;
+}

@@ -1,0 +1,11 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122214409 } from './sqlite/Migration20261122214409';
+import { Migration20261122214413 } from './postgresql/Migration20261122214413';
+
+/** Migrations are listed by class so the same list runs from ts-node, jest and dist/. Add new ones at the end. */
+export const SQLITE_MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261122214409_initial', class: Migration20261122214409 },
+];
+export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261122214413_initial', class: Migration20261122214413 },
+];

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Db } from '../db/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../app-deps';
+import { authenticate, type Viewer } from '../auth/authenticate';
+import { Loaders } from './loaders';
+import { Services } from '../modules/services';
+
+export interface Context {
+  viewer: Viewer | null;
+  /** Set when a token was presented but is unknown, expired or belongs to a deactivated user. */
+  authError: 'invalid_token' | null;
+  em: EntityManager;
+  db: Db;
+  loaders: Loaders;
+  services: Services;
+  ip: string;
+  log: FastifyBaseLogger;
+  deps: AppDeps;
+}
+
+export interface RequestInfo {
+  token: string | null;
+  ip: string;
+  log: FastifyBaseLogger;
+}
+
+/** The one way to learn who calls: used by /graphql, the REST rows and the WebSocket router alike. */
+export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Context> {
+  const em = deps.orm.em.fork();
+  const db = deps.db;
+  const auth = req.token ? await authenticate(db, req.token, req.log) : null;
+  const viewer = auth ?? null;
+  const loaders = new Loaders(db);
+  const ctx: Context = {
+    viewer,
+    authError: req.token && !viewer ? 'invalid_token' : null,
+    em,
+    db,
+    loaders,
+    ip: req.ip,
+    log: req.log,
+    deps,
+    services: undefined as unknown as Services,
+  };
+  ctx.services = new Services(ctx);
+  return ctx;
+}

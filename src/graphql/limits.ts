@@ -1,0 +1,24 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { ValidationRule } from 'graphql';
+
+/** Query limits (GraphQL Armor): depth, aliases, directives and cost; token count is a parse option. */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 30,
+  maxDirectives: 20,
+  maxCost: 5000,
+  maxTokens: 5000,
+};
+
+export function limitValidationRules(): ValidationRule[] {
+  const common = { exposeLimits: true, propagateOnRejection: true };
+  return [
+    maxDepthRule({ ...common, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
+    maxAliasesRule({ ...common, n: QUERY_LIMITS.maxAliases, allowList: [] }),
+    maxDirectivesRule({ ...common, n: QUERY_LIMITS.maxDirectives }),
+    costLimitRule({ ...common, maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true }),
+  ] as ValidationRule[];
+}

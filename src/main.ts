@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config/config';
+import { createOrm } from './db/orm';
+import { printSchemaSdl } from './graphql/schema';
+
+const program = new Command()
+  .name('gatehouse')
+  .description('Gatehouse: a GraphQL admin gateway for user management and moderation');
+
+program
+  .command('serve', { isDefault: true })
+  .description('serve GraphQL (and health) on HOST:PORT; migrates the database first unless GATEHOUSE_MIGRATE=false')
+  .action(async () => {
+    const config = loadConfig();
+    const app = await buildApp(config);
+    const shutdown = async (signal: string) => {
+      app.server.log.info({ signal }, 'shutting down');
+      await app.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    await app.server.listen({ host: config.host, port: config.port });
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations and exit')
+  .action(async () => {
+    const config = loadConfig();
+    const orm = await createOrm(config.database, { migrate: true });
+    await orm.close(true);
+    console.log('migrations applied');
+  });
+
+program
+  .command('emit-schema')
+  .description('print schema.graphql from the code')
+  .option('--out <file>', 'write to this file')
+  .option('--check <file>', 'exit 1 when this file differs from the code')
+  .action((opts: { out?: string; check?: string }) => {
+    const sdl = printSchemaSdl();
+    if (opts.check) {
+      const current = readFileSync(opts.check, 'utf8');
+      if (current !== sdl) {
+        console.error(`${opts.check} is out of date: run npm run schema:emit and commit it.`);
+        process.exit(1);
+      }
+      console.log(`${opts.check} is up to date.`);
+    } else if (opts.out) {
+      writeFileSync(opts.out, sdl);
+      console.log(`wrote ${opts.out}`);
+    } else {
+      process.stdout.write(sdl);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

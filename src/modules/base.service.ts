@@ -1,0 +1,41 @@
+import { IsolationLevel, type EntityManager } from '@mikro-orm/core';
+import { BadInputError, UnauthenticatedError } from '../errors/errors';
+import type { Context } from '../graphql/context';
+import type { Viewer } from '../auth/authenticate';
+import { MAX_BULK } from './users/user.inputs';
+
+/** Parses a GraphQL ID into a row id; `field` names the argument in the error. */
+export function parseId(id: string | number, field = 'id'): number {
+  const s = String(id);
+  if (!/^[1-9]\d{0,14}$/.test(s)) throw new BadInputError(`${field} is not a valid id: ${s.slice(0, 40)}`, field);
+  return Number(s);
+}
+
+export function parseIds(ids: readonly (string | number)[], field = 'ids'): number[] {
+  if (ids.length === 0) throw new BadInputError(`${field} must not be empty.`, field);
+  if (ids.length > MAX_BULK) throw new BadInputError(`${field} may hold at most ${MAX_BULK} items.`, field);
+  return [...new Set(ids.map((id, i) => parseId(id, `${field}[${i}]`)))];
+}
+
+export abstract class BaseService {
+  constructor(protected readonly ctx: Context) {}
+
+  protected get em(): EntityManager {
+    return this.ctx.em;
+  }
+
+  /** The signed-in viewer; the permission map has already required one where this is called. */
+  protected get viewer(): Viewer {
+    if (!this.ctx.viewer) throw new UnauthenticatedError();
+    return this.ctx.viewer;
+  }
+
+  /**
+   * One transaction for a change and its audit entry. Read-then-write invariants (last ALL holder)
+   * need SERIALIZABLE on PostgreSQL; SQLite runs one writer at a time through a single connection.
+   */
+  protected tx<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    const serializable = this.ctx.deps.db.driver === 'postgresql';
+    return this.em.transactional(fn, serializable ? { isolationLevel: IsolationLevel.SERIALIZABLE } : {});
+  }
+}

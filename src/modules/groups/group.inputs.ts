@@ -1,0 +1,36 @@
+import { IsOptional, Matches, MaxLength } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
+import { NAME_PATTERN, NAME_RULE } from '../roles/role.inputs';
+
+@InputType()
+export class CreateGroupInput {
+  @Field()
+  @Matches(NAME_PATTERN, { message: NAME_RULE })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(1000)
+  description?: string | null;
+}
+
+@InputType()
+export class UpdateGroupInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(NAME_PATTERN, { message: NAME_RULE })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(1000)
+  description?: string | null;
+}
+
+@InputType()
+export class GroupFilter {
+  @Field(() => String, { nullable: true, description: 'Substring of the name or description.' })
+  @IsOptional()
+  @MaxLength(256)
+  query?: string | null;
+}

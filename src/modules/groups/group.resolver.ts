@@ -1,0 +1,66 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import type { GroupRecord } from '../../graphql/loaders';
+import { PageArgs } from '../../graphql/pagination';
+import { User } from '../users/user.entity';
+import { Group } from './group.entity';
+import { CreateGroupInput, GroupFilter, UpdateGroupInput } from './group.inputs';
+import { GroupConnection } from './group.types';
+
+@Resolver(() => Group)
+export class GroupResolver {
+  @Query(() => GroupConnection)
+  async groups(
+    @Ctx() { services }: Context,
+    @Args() page: PageArgs,
+    @Arg('filter', () => GroupFilter, { nullable: true }) filter?: GroupFilter,
+  ) {
+    const { nodes, pageInfo, count } = await services.groups.list(filter, page);
+    return new GroupConnection(nodes as unknown as Group[], pageInfo, count);
+  }
+
+  @Query(() => Group)
+  group(@Ctx() { services }: Context, @Arg('id', () => ID) id: string) {
+    return services.groups.get(id);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() group: GroupRecord, @Ctx() { loaders }: Context) {
+    return group.ownerId == null ? null : loaders.userById.load(group.ownerId);
+  }
+
+  @FieldResolver(() => [User])
+  members(@Root() group: GroupRecord, @Ctx() { loaders }: Context) {
+    return loaders.membersByGroup.load(group.id);
+  }
+
+  @FieldResolver(() => Int)
+  async memberCount(@Root() group: GroupRecord, @Ctx() { loaders }: Context) {
+    return (await loaders.membersByGroup.load(group.id)).length;
+  }
+
+  @Mutation(() => Group, { description: 'Creates a group; the caller becomes its owner and first member.' })
+  createGroup(@Ctx() { services }: Context, @Arg('input', () => CreateGroupInput) input: CreateGroupInput) {
+    return services.groups.create(input);
+  }
+
+  @Mutation(() => Group)
+  updateGroup(@Ctx() { services }: Context, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateGroupInput) input: UpdateGroupInput) {
+    return services.groups.update(id, input);
+  }
+
+  @Mutation(() => ID)
+  deleteGroup(@Ctx() { services }: Context, @Arg('id', () => ID) id: string) {
+    return services.groups.delete(id);
+  }
+
+  @Mutation(() => Group)
+  addGroupMembers(@Ctx() { services }: Context, @Arg('groupId', () => ID) groupId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
+    return services.groups.changeMembers(groupId, userIds, true);
+  }
+
+  @Mutation(() => Group)
+  removeGroupMembers(@Ctx() { services }: Context, @Arg('groupId', () => ID) groupId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
+    return services.groups.changeMembers(groupId, userIds, false);
+  }
+}

@@ -1,0 +1,53 @@
+import { registerEnumType } from 'type-graphql';
+import { assertCanGrant } from '../../permissions/guards';
+import { subject } from '../audit/audit.service';
+import { BaseService, parseId } from '../base.service';
+import type { User } from '../users/user.entity';
+import { keepingAnAllHolder } from './all-holders';
+import { normalizePrivileges, type Privilege } from './privilege.enum';
+
+/** Telodendria's three operations on a user's direct privileges. */
+export enum PrivilegeChangeMode {
+  REPLACE = 'REPLACE',
+  ADD = 'ADD',
+  REMOVE = 'REMOVE',
+}
+registerEnumType(PrivilegeChangeMode, {
+  name: 'PrivilegeChangeMode',
+  description: 'REPLACE sets the direct privileges; ADD and REMOVE change them (Telodendria POST / PUT / DELETE).',
+});
+
+export class PrivilegeService {
+  /** Effective privileges: direct ∪ every role's, as a canonical list (["ALL"] when ALL is held). */
+  static effective(direct: readonly string[], rolePrivileges: ReadonlyArray<readonly string[]>): Privilege[] {
+    return normalizePrivileges([...direct, ...rolePrivileges.flat()]);
+  }
+}
+
+export class UserPrivilegeService extends BaseService {
+  async set(userId: string, privileges: Privilege[], mode: PrivilegeChangeMode): Promise<User> {
+    const id = parseId(userId, 'userId');
+    const viewer = this.viewer;
+    return this.tx(async (em) => {
+      const [user] = await this.ctx.services.users.loadAll(em, [id]);
+      const before = normalizePrivileges(user.privileges);
+      const given = new Set<string>(privileges);
+      let next: Privilege[];
+      if (mode === PrivilegeChangeMode.REPLACE) next = normalizePrivileges(given);
+      else if (mode === PrivilegeChangeMode.ADD) next = normalizePrivileges([...user.privileges, ...given]);
+      else next = normalizePrivileges(user.privileges.filter((p) => !given.has(p)));
+      const changed = [...next.filter((p) => !before.includes(p)), ...before.filter((p) => !next.includes(p))];
+      assertCanGrant(viewer, changed, this.ctx.deps.config.allowPrivilegeEscalation);
+      await keepingAnAllHolder(em, async () => {
+        user.privileges = next;
+      });
+      this.ctx.services.audit.record(em, {
+        action: 'privileges.set',
+        subjects: [subject.user(user)],
+        data: { mode, before, after: next, selfGrant: viewer.id === user.id },
+        message: `set privileges of @${user.username} to ${next.join(', ') || 'none'} (was ${before.join(', ') || 'none'})`,
+      });
+      return user;
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { User } from '../users/user.entity';
+import { Role } from './role.entity';
+import { CreateRoleInput, UpdateRoleInput } from './role.inputs';
+
+@Resolver(() => Role)
+export class RoleResolver {
+  @Query(() => [Role], { description: 'Every role, by name.' })
+  roles(@Ctx() { services }: Context) {
+    return services.roles.list();
+  }
+
+  @Query(() => Role, { description: 'A role by id or by name (exactly one).' })
+  role(
+    @Ctx() { services }: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('name', () => String, { nullable: true }) name?: string,
+  ) {
+    return services.roles.get(id, name);
+  }
+
+  @Mutation(() => Role)
+  createRole(@Ctx() { services }: Context, @Arg('input', () => CreateRoleInput) input: CreateRoleInput) {
+    return services.roles.create(input);
+  }
+
+  @Mutation(() => Role)
+  updateRole(@Ctx() { services }: Context, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateRoleInput) input: UpdateRoleInput) {
+    return services.roles.update(id, input);
+  }
+
+  @Mutation(() => ID, { description: 'Deletes a role (built-in roles cannot be deleted); answers its id.' })
+  deleteRole(@Ctx() { services }: Context, @Arg('id', () => ID) id: string) {
+    return services.roles.delete(id);
+  }
+
+  @Mutation(() => [User], { description: 'Gives a role to users.' })
+  assignRole(@Ctx() { services }: Context, @Arg('roleId', () => ID) roleId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
+    return services.roles.assign(userIds, roleId, true);
+  }
+
+  @Mutation(() => [User], { description: 'Takes a role from users.' })
+  unassignRole(@Ctx() { services }: Context, @Arg('roleId', () => ID) roleId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
+    return services.roles.assign(userIds, roleId, false);
+  }
+}

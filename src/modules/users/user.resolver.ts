@@ -1,0 +1,125 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { PageArgs } from '../../graphql/pagination';
+import { Group } from '../groups/group.entity';
+import { Privilege } from '../privileges/privilege.enum';
+import { PrivilegeChangeMode, PrivilegeService } from '../privileges/privilege.service';
+import { Role } from '../roles/role.entity';
+import { User } from './user.entity';
+import { CreateUserInput, UpdateUserInput, UserFilter } from './user.inputs';
+import type { UserRecord } from './user.queries';
+import { AuthPayload, Deactivation, UserConnection } from './user.types';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: 'The signed-in user, or null when anonymous.' })
+  viewer(@Ctx() { services }: Context) {
+    return services.users.viewerRecord();
+  }
+
+  @Query(() => User, { description: 'A user by id or by username (exactly one).' })
+  user(
+    @Ctx() { services }: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('username', () => String, { nullable: true }) username?: string,
+  ) {
+    return id != null ? services.users.get(id) : services.users.getByUsername(username ?? '');
+  }
+
+  @Query(() => UserConnection, { description: 'Users in creation order, filtered and paged.' })
+  async users(
+    @Ctx() { services }: Context,
+    @Args() page: PageArgs,
+    @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
+  ) {
+    const { nodes, pageInfo, count } = await services.users.list(filter, page);
+    return new UserConnection(nodes as User[], pageInfo, count);
+  }
+
+  @FieldResolver(() => [Role])
+  roles(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
+    return loaders.rolesByUser.load(user.id);
+  }
+
+  @FieldResolver(() => [Group])
+  groups(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
+    return loaders.groupsByUser.load(user.id);
+  }
+
+  @FieldResolver(() => [Privilege], { description: 'Direct privileges ∪ every role’s; ["ALL"] when ALL is held.' })
+  async effectivePrivileges(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
+    const roles = await loaders.rolesByUser.load(user.id);
+    return PrivilegeService.effective(user.privileges, roles.map((r) => r.privileges));
+  }
+
+  @FieldResolver(() => Deactivation, { nullable: true, description: 'Null while the account is active.' })
+  async deactivation(@Root() user: UserRecord, @Ctx() { loaders }: Context): Promise<Deactivation | null> {
+    if (user.active) return null;
+    const by = user.deactivatedById != null ? await loaders.userById.load(user.deactivatedById) : null;
+    return { reason: user.deactivationReason ?? null, at: user.deactivatedAt ?? null, by: by as User | null };
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Signs in with a password; answers a bearer token.' })
+  login(
+    @Ctx() { services }: Context,
+    @Arg('username') username: string,
+    @Arg('password') password: string,
+    @Arg('deviceName', () => String, { nullable: true }) deviceName?: string,
+  ) {
+    return services.auth.login(username, password, deviceName);
+  }
+
+  @Mutation(() => Boolean, { description: 'Revokes the token of this request.' })
+  logout(@Ctx() { services }: Context) {
+    return services.auth.logout();
+  }
+
+  @Mutation(() => [User], { description: 'Creates one or many users, all or none.' })
+  createUsers(@Ctx() { services }: Context, @Arg('inputs', () => [CreateUserInput]) inputs: CreateUserInput[]) {
+    return services.users.create(inputs);
+  }
+
+  @Mutation(() => User)
+  updateUser(@Ctx() { services }: Context, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput) {
+    return services.users.update(id, input);
+  }
+
+  @Mutation(() => [ID], { description: 'Deletes users, all or none; answers their ids.' })
+  deleteUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[]) {
+    return services.users.delete(ids);
+  }
+
+  @Mutation(() => [User])
+  activateUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[]) {
+    return services.users.setActive(ids, true);
+  }
+
+  @Mutation(() => [User], { description: 'Deactivates users and revokes their tokens at once.' })
+  deactivateUsers(
+    @Ctx() { services }: Context,
+    @Arg('ids', () => [ID]) ids: string[],
+    @Arg('reason', () => String, { nullable: true }) reason?: string,
+  ) {
+    return services.users.setActive(ids, false, reason);
+  }
+
+  @Mutation(() => [User])
+  tagUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[], @Arg('tags', () => [String]) tags: string[]) {
+    return services.users.setTags(ids, tags, true);
+  }
+
+  @Mutation(() => [User])
+  untagUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[], @Arg('tags', () => [String]) tags: string[]) {
+    return services.users.setTags(ids, tags, false);
+  }
+
+  @Mutation(() => User, { description: "Replaces, adds to or removes from a user's direct privileges." })
+  setUserPrivileges(
+    @Ctx() { services }: Context,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('privileges', () => [Privilege]) privileges: Privilege[],
+    @Arg('mode', () => PrivilegeChangeMode, { defaultValue: PrivilegeChangeMode.REPLACE }) mode: PrivilegeChangeMode,
+  ) {
+    return services.privileges.set(userId, privileges, mode);
+  }
+}

@@ -1,0 +1,217 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { AccessToken } from '../../auth/access-token.entity';
+import { BadInputError, ConflictError, NotFoundError, UnauthenticatedError } from '../../errors/errors';
+import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
+import { subject } from '../audit/audit.service';
+import { BaseService, parseId, parseIds } from '../base.service';
+import { keepingAnAllHolder } from '../privileges/all-holders';
+import { User } from './user.entity';
+import { TAG_PATTERN, type CreateUserInput, type UpdateUserInput, type UserFilter } from './user.inputs';
+import { findUserByUsername, listUsers, type UserRecord } from './user.queries';
+
+/** Users: accounts, their activation state and tags. Every change is one transaction with its audit entry. */
+export class UserService extends BaseService {
+  async get(id: string): Promise<UserRecord> {
+    const user = await this.ctx.loaders.userById.load(parseId(id));
+    if (!user) throw new NotFoundError('User', id);
+    return user;
+  }
+
+  async getByUsername(username: string): Promise<UserRecord> {
+    const user = await findUserByUsername(this.ctx.db, username);
+    if (!user) throw new NotFoundError('User', username);
+    return user;
+  }
+
+  async list(filter: UserFilter | null | undefined, args: PageArgs) {
+    const page = pageRequest(args);
+    const { rows, count } = await listUsers(
+      this.ctx.db,
+      { ...filter, groupId: filter?.group != null ? parseId(filter.group, 'filter.group') : null },
+      page,
+    );
+    return { ...toPage(rows, page.limit), count };
+  }
+
+  /** Loads every id or fails naming the first missing one: bulk changes are all-or-nothing. */
+  async loadAll(em: EntityManager, ids: number[]): Promise<User[]> {
+    const users = await em.find(User, { id: { $in: ids } });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    for (const id of ids) if (!byId.has(id)) throw new NotFoundError('User', id);
+    return ids.map((id) => byId.get(id)!);
+  }
+
+  private async assertFree(em: EntityManager, usernames: string[], emails: string[], exceptId?: number) {
+    const dupName = usernames.find((n, i) => usernames.indexOf(n) !== i);
+    if (dupName) throw new ConflictError(`Username given twice: ${dupName}`, { field: 'username', value: dupName });
+    const dupMail = emails.find((m, i) => emails.indexOf(m) !== i);
+    if (dupMail) throw new ConflictError(`Email given twice: ${dupMail}`, { field: 'email', value: dupMail });
+    if (usernames.length) {
+      const taken = await em.findOne(User, { username: { $in: usernames }, id: { $ne: exceptId ?? 0 } });
+      if (taken) throw new ConflictError(`Username is taken: ${taken.username}`, { field: 'username', value: taken.username });
+    }
+    if (emails.length) {
+      const taken = await em.findOne(User, { email: { $in: emails }, id: { $ne: exceptId ?? 0 } });
+      if (taken) throw new ConflictError(`Email is taken: ${taken.email}`, { field: 'email', value: taken.email });
+    }
+  }
+
+  async create(inputs: CreateUserInput[]): Promise<User[]> {
+    if (inputs.length === 0) throw new BadInputError('inputs must not be empty.', 'inputs');
+    if (inputs.length > 500) throw new BadInputError('inputs may hold at most 500 items.', 'inputs');
+    // Hash before the transaction: ~30 ms each must not hold the database.
+    const hashes = await Promise.all(
+      inputs.map((i) => (i.password ? this.ctx.deps.hasher.hash(i.password) : Promise.resolve(null))),
+    );
+    return this.tx(async (em) => {
+      const emails = inputs.map((i) => i.email?.toLowerCase()).filter((e): e is string => !!e);
+      await this.assertFree(em, inputs.map((i) => i.username), emails);
+      const users = inputs.map((input, i) =>
+        em.create(User, {
+          username: input.username,
+          email: input.email?.toLowerCase() ?? null,
+          displayName: input.displayName ?? null,
+          language: input.language ?? null,
+          passwordHash: hashes[i],
+        }),
+      );
+      await em.flush();
+      this.ctx.services.audit.record(em, {
+        action: 'user.create',
+        subjects: users.map(subject.user),
+        message: `created ${users.map((u) => `@${u.username}`).join(', ')}`,
+      });
+      return users;
+    });
+  }
+
+  async update(id: string, input: UpdateUserInput): Promise<User> {
+    const userId = parseId(id);
+    const viewer = this.viewer;
+    const self = viewer.id === userId;
+    let newHash: string | null = null;
+    if (input.password != null) {
+      if (self) {
+        if (!input.currentPassword) {
+          throw new BadInputError('currentPassword is required to change your own password.', 'input.currentPassword');
+        }
+        const current = await this.em.findOne(User, { id: userId }, { populate: ['passwordHash'] });
+        if (!(await this.ctx.deps.hasher.verify(current?.passwordHash, input.currentPassword))) {
+          throw new BadInputError('currentPassword is wrong.', 'input.currentPassword');
+        }
+      }
+      newHash = await this.ctx.deps.hasher.hash(input.password);
+    }
+    return this.tx(async (em) => {
+      const [user] = await this.loadAll(em, [userId]);
+      const changed: string[] = [];
+      if (input.email !== undefined) {
+        const email = input.email?.toLowerCase() ?? null;
+        if (email) await this.assertFree(em, [], [email], userId);
+        if (email !== user.email) changed.push('email');
+        user.email = email;
+      }
+      if (input.displayName !== undefined && input.displayName !== user.displayName) {
+        user.displayName = input.displayName;
+        changed.push('displayName');
+      }
+      if (input.language !== undefined && input.language !== user.language) {
+        user.language = input.language;
+        changed.push('language');
+      }
+      if (newHash) {
+        user.passwordHash = newHash;
+        user.mustChangePassword = false;
+        changed.push('password');
+        // A new password signs the account out everywhere, this session included.
+        await em.nativeDelete(AccessToken, { user: userId });
+      }
+      this.ctx.services.audit.record(em, {
+        action: 'user.update',
+        subjects: [subject.user(user)],
+        data: { fields: changed },
+        message: `updated @${user.username} (${changed.join(', ') || 'no changes'})`,
+      });
+      return user;
+    });
+  }
+
+  async delete(ids: string[]): Promise<string[]> {
+    const userIds = parseIds(ids);
+    return this.tx(async (em) => {
+      const users = await this.loadAll(em, userIds);
+      await keepingAnAllHolder(em, async () => {
+        em.remove(users);
+      });
+      this.ctx.services.audit.record(em, {
+        action: 'user.delete',
+        subjects: users.map(subject.user),
+        message: `deleted ${users.map((u) => `@${u.username}`).join(', ')}`,
+      });
+      return userIds.map(String);
+    });
+  }
+
+  /** Deactivation signs the users out at once (their tokens are deleted in the same transaction). */
+  async setActive(ids: string[], active: boolean, reason?: string | null): Promise<User[]> {
+    const userIds = parseIds(ids);
+    if (reason && reason.length > 1000) throw new BadInputError('reason may be at most 1000 characters.', 'reason');
+    const actor = this.ctx.viewer;
+    return this.tx(async (em) => {
+      const users = await this.loadAll(em, userIds);
+      await keepingAnAllHolder(em, async () => {
+        for (const u of users) {
+          u.active = active;
+          u.deactivationReason = active ? null : (reason ?? null);
+          u.deactivatedAt = active ? null : new Date();
+          u.deactivatedById = active ? null : (actor?.id ?? null);
+        }
+        if (!active) await em.nativeDelete(AccessToken, { user: { $in: userIds } });
+      });
+      this.ctx.services.audit.record(em, {
+        action: active ? 'user.activate' : 'user.deactivate',
+        subjects: users.map(subject.user),
+        data: active ? null : { reason: reason ?? null },
+        message: `${active ? 'activated' : 'deactivated'} ${users.map((u) => `@${u.username}`).join(', ')}${
+          !active && reason ? ` (reason: ${reason})` : ''
+        }`,
+      });
+      return users;
+    });
+  }
+
+  async setTags(ids: string[], tags: string[], add: boolean): Promise<User[]> {
+    const userIds = parseIds(ids);
+    if (tags.length === 0 || tags.length > 50) throw new BadInputError('tags must hold 1–50 items.', 'tags');
+    tags.forEach((t, i) => {
+      if (!TAG_PATTERN.test(t)) throw new BadInputError(`tags[${i}] must be 1–64 characters of A-Z a-z 0-9 : . _ -`, `tags[${i}]`);
+    });
+    return this.tx(async (em) => {
+      const users = await this.loadAll(em, userIds);
+      for (const u of users) {
+        const set = new Set(u.tags);
+        for (const t of tags) {
+          if (add) set.add(t);
+          else set.delete(t);
+        }
+        u.tags = [...set].sort();
+      }
+      this.ctx.services.audit.record(em, {
+        action: add ? 'user.tag' : 'user.untag',
+        subjects: users.map(subject.user),
+        data: { tags },
+        message: `${add ? 'tagged' : 'untagged'} ${users.map((u) => `@${u.username}`).join(', ')} ${add ? 'with' : 'from'} ${tags.join(', ')}`,
+      });
+      return users;
+    });
+  }
+
+  /** The viewer's own record; null when anonymous. */
+  async viewerRecord(): Promise<UserRecord | null> {
+    const v = this.ctx.viewer;
+    if (!v) return null;
+    const user = await this.ctx.loaders.userById.load(v.id);
+    if (!user) throw new UnauthenticatedError();
+    return user;
+  }
+}

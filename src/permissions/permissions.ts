@@ -1,0 +1,81 @@
+import { isObjectType, type GraphQLSchema } from 'graphql';
+import { allow, deny, shield, type IRules } from 'graphql-shield';
+import { ForbiddenError } from '../errors/errors';
+import { Privilege as P } from '../modules/privileges/privilege.enum';
+import { can, groupOwnerOrCan, isAuthenticated, isPublic, ownRecordOrCan, selfOrCan } from './rules';
+
+/**
+ * The one permission map. Every Query and Mutation field has an explicit rule here (a contract test
+ * fails otherwise); anything missing is denied by `fallbackRule`. Object types are allowed at type level
+ * because access is decided at the root field, except the User fields only the user or VIEW_USERS may read.
+ */
+export const queryRules = {
+  viewer: isPublic,
+  user: selfOrCan(P.VIEW_USERS, 'id'),
+  users: can(P.VIEW_USERS),
+  roles: isAuthenticated,
+  role: isAuthenticated,
+  privilegeCatalog: isAuthenticated,
+  groups: isAuthenticated,
+  group: isAuthenticated,
+  auditLog: can(P.VIEW_AUDIT_LOG),
+};
+
+export const mutationRules = {
+  login: isPublic,
+  logout: isAuthenticated,
+  createUsers: can(P.MANAGE_USERS),
+  updateUser: selfOrCan(P.MANAGE_USERS, 'id'),
+  deleteUsers: can(P.MANAGE_USERS),
+  activateUsers: can(P.DEACTIVATE),
+  deactivateUsers: can(P.DEACTIVATE),
+  tagUsers: can(P.MANAGE_USERS),
+  untagUsers: can(P.MANAGE_USERS),
+  setUserPrivileges: can(P.GRANT_PRIVILEGES),
+  createRole: can(P.MANAGE_ROLES),
+  updateRole: can(P.MANAGE_ROLES),
+  deleteRole: can(P.MANAGE_ROLES),
+  assignRole: can(P.GRANT_PRIVILEGES),
+  unassignRole: can(P.GRANT_PRIVILEGES),
+  createGroup: isAuthenticated,
+  updateGroup: groupOwnerOrCan(P.MANAGE_GROUPS, 'id'),
+  deleteGroup: groupOwnerOrCan(P.MANAGE_GROUPS, 'id'),
+  addGroupMembers: groupOwnerOrCan(P.MANAGE_GROUPS, 'groupId'),
+  removeGroupMembers: groupOwnerOrCan(P.MANAGE_GROUPS, 'groupId'),
+};
+
+const ownOrViewUsers = ownRecordOrCan(P.VIEW_USERS);
+
+/** User fields that reveal more than a name: visible to the user themself or to VIEW_USERS. */
+const userRules = {
+  '*': allow,
+  email: ownOrViewUsers,
+  privileges: ownOrViewUsers,
+  effectivePrivileges: ownOrViewUsers,
+  roles: ownOrViewUsers,
+  tags: ownOrViewUsers,
+  deactivation: ownOrViewUsers,
+  lastLoginAt: ownOrViewUsers,
+  emailConfirmed: ownOrViewUsers,
+  approved: ownOrViewUsers,
+  mustChangePassword: ownOrViewUsers,
+  language: ownOrViewUsers,
+};
+
+export function buildRuleTree(schema: GraphQLSchema): IRules {
+  const tree: Record<string, unknown> = { Query: queryRules, Mutation: mutationRules, User: userRules };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) && !type.name.startsWith('__') && !(type.name in tree)) tree[type.name] = allow;
+  }
+  return tree as IRules;
+}
+
+export function permissions(schema: GraphQLSchema) {
+  return shield(buildRuleTree(schema), {
+    fallbackRule: deny,
+    fallbackError: () => new ForbiddenError('You are not allowed to do this.', { rule: 'deny' }),
+    // Coded domain errors pass through; formatError masks everything uncoded.
+    allowExternalErrors: true,
+    debug: false,
+  });
+}

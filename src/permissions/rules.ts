@@ -1,0 +1,82 @@
+import { rule } from 'graphql-shield';
+import type { Context } from '../graphql/context';
+import { ForbiddenError, UnauthenticatedError } from '../errors/errors';
+import { holds, Privilege } from '../modules/privileges/privilege.enum';
+
+/*
+ * One-sentence rules. Each depends on the viewer or the arguments, so each uses `no_cache`: shield's
+ * `contextual` cache would reuse one decision across aliases such as `a: user(id: 1) b: user(id: 2)`.
+ * A rule answers true or a coded error carrying `rule` (and `requiredPrivilege`), so clients and the
+ * REST dialects can name what was missing, and domain FORBIDDEN errors stay distinguishable.
+ */
+
+/** Shield requires one instance per rule name: parametrised rules are memoised by name. */
+const named = new Map<string, unknown>();
+function memo<R>(name: string, make: () => R): R {
+  if (!named.has(name)) named.set(name, make());
+  return named.get(name) as R;
+}
+
+function unauthenticated(ctx: Context, name: string) {
+  return ctx.authError
+    ? new UnauthenticatedError('Invalid or expired token.', { rule: name, reason: 'INVALID_TOKEN' })
+    : new UnauthenticatedError('Authentication required.', { rule: name });
+}
+
+function missing(privilege: Privilege, name: string) {
+  return new ForbiddenError(`You need the ${privilege} privilege.`, { rule: name, requiredPrivilege: privilege });
+}
+
+/** Anyone, signed in or not. */
+export const isPublic = rule('public', { cache: 'no_cache' })(() => true);
+
+/** Anyone signed in with a valid token. */
+export const isAuthenticated = rule('authenticated', { cache: 'no_cache' })(
+  (_p, _a, ctx: Context) => (ctx.viewer ? true : unauthenticated(ctx, 'authenticated')),
+);
+
+/** The viewer holds `privilege` (ALL holds everything). */
+export function can(privilege: Privilege) {
+  const name = `can-${privilege}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, _a, ctx: Context) => {
+    if (!ctx.viewer) return unauthenticated(ctx, name);
+    return holds(ctx.viewer.privileges, privilege) ? true : missing(privilege, name);
+  }));
+}
+
+/** The argument `arg` (an id, or `username` when given) names the viewer, or the viewer holds `privilege`. */
+export function selfOrCan(privilege: Privilege, arg = 'id') {
+  const name = `self-arg-${arg}-or-${privilege}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
+    const v = ctx.viewer;
+    if (!v) return unauthenticated(ctx, name);
+    if (holds(v.privileges, privilege)) return true;
+    const self =
+      args[arg] != null ? String(args[arg]) === String(v.id) : args.username != null && args.username === v.username;
+    return self ? true : missing(privilege, name);
+  }));
+}
+
+/** The field's parent object is the viewer's own user, or the viewer holds `privilege`. */
+export function ownRecordOrCan(privilege: Privilege) {
+  const name = `own-record-or-${privilege}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })((parent: { id?: unknown }, _a, ctx: Context) => {
+    const v = ctx.viewer;
+    if (!v) return unauthenticated(ctx, name);
+    if (holds(v.privileges, privilege) || String(parent?.id) === String(v.id)) return true;
+    return missing(privilege, name);
+  }));
+}
+
+/** The viewer owns the group named by argument `arg`, or holds `privilege` (MANAGE_GROUPS). */
+export function groupOwnerOrCan(privilege: Privilege, arg: string) {
+  const name = `group-owner-arg-${arg}-or-${privilege}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })(async (_p, args: Record<string, unknown>, ctx: Context) => {
+    const v = ctx.viewer;
+    if (!v) return unauthenticated(ctx, name);
+    if (holds(v.privileges, privilege)) return true;
+    const id = Number(args[arg]);
+    const group = Number.isSafeInteger(id) && id > 0 ? await ctx.loaders.groupById.load(id) : null;
+    return group?.ownerId === v.id ? true : missing(privilege, name);
+  }));
+}
