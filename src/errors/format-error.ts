@@ -1,7 +1,18 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
 import { isErrorCode } from './errors';
+
+/** Flattens class-validator errors into argument paths and messages; the rejected values are never echoed. */
+function flattenValidation(errors: ValidationError[], prefix = ''): Array<{ field: string; messages: string[] }> {
+  return errors.flatMap((e) => {
+    const field = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...flattenValidation(e.children ?? [], field)];
+  });
+}
 
 /** Apollo's own codes for requests that never reached a resolver: all are the client's input. */
 const APOLLO_INPUT_CODES = new Set([
@@ -29,6 +40,14 @@ export function createFormatError(log: ErrorLogger) {
     const code = formatted.extensions?.code;
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
+    if (original instanceof ArgumentValidationError) {
+      const problems = flattenValidation(original.extensions.validationErrors);
+      return {
+        ...base,
+        message: `Invalid input: ${problems.map((p) => p.messages.join('; ')).join('; ')}`,
+        extensions: { code: 'BAD_USER_INPUT', fields: problems.map((p) => p.field) },
+      };
+    }
     if (original instanceof UniqueConstraintViolationException) {
       return { ...base, message: 'That value is already taken.', extensions: { code: 'CONFLICT' } };
     }

@@ -2,12 +2,12 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
 import { Privilege as P } from '../modules/privileges/privilege.enum';
-import { can, groupOwnerOrCan, isAuthenticated, isPublic, ownRecordOrCan, selfOrCan } from './rules';
+import { can, groupOwnerOrCan, isAuthenticated, isPublic, ownRecordOrAny, selfOrCan } from './rules';
 
 /**
  * The one permission map. Every Query and Mutation field has an explicit rule here (a contract test
  * fails otherwise); anything missing is denied by `fallbackRule`. Object types are allowed at type level
- * because access is decided at the root field, except the User fields only the user or VIEW_USERS may read.
+ * because access is decided at the root field, except the User fields only the user or user administrators may read.
  */
 export const queryRules = {
   viewer: isPublic,
@@ -44,9 +44,10 @@ export const mutationRules = {
   removeGroupMembers: groupOwnerOrCan(P.MANAGE_GROUPS, 'groupId'),
 };
 
-const ownOrViewUsers = ownRecordOrCan(P.VIEW_USERS);
+/** Whoever administers users in any way may read the fields their work touches. */
+const ownOrViewUsers = ownRecordOrAny([P.VIEW_USERS, P.MANAGE_USERS, P.GRANT_PRIVILEGES, P.DEACTIVATE]);
 
-/** User fields that reveal more than a name: visible to the user themself or to VIEW_USERS. */
+/** User fields that reveal more than a name: visible to the user themself or to user administrators. */
 const userRules = {
   '*': allow,
   email: ownOrViewUsers,

@@ -57,14 +57,14 @@ export function selfOrCan(privilege: Privilege, arg = 'id') {
   }));
 }
 
-/** The field's parent object is the viewer's own user, or the viewer holds `privilege`. */
-export function ownRecordOrCan(privilege: Privilege) {
-  const name = `own-record-or-${privilege}`;
+/** The field's parent object is the viewer's own user, or the viewer holds any of `privileges`. */
+export function ownRecordOrAny(privileges: Privilege[]) {
+  const name = `own-record-or-${privileges.join('-')}`;
   return memo(name, () => rule(name, { cache: 'no_cache' })((parent: { id?: unknown }, _a, ctx: Context) => {
     const v = ctx.viewer;
     if (!v) return unauthenticated(ctx, name);
-    if (holds(v.privileges, privilege) || String(parent?.id) === String(v.id)) return true;
-    return missing(privilege, name);
+    if (String(parent?.id) === String(v.id) || privileges.some((p) => holds(v.privileges, p))) return true;
+    return missing(privileges[0], name);
   }));
 }
 
