@@ -6,7 +6,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   transform: {
     // isolatedModules: transpile only; `npm run typecheck` (tsc) is the type gate in CI.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
 };

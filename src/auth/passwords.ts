@@ -1,4 +1,7 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+
+/** Algorithm.Argon2id: the package declares a const enum, which isolated modules cannot read. */
+const ARGON2ID = 2 as Algorithm;
 import pLimit from 'p-limit';
 
 export interface Argon2Cost {
@@ -23,7 +26,7 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return this.limit(() => hash(password, { algorithm: Algorithm.Argon2id, ...this.cost }));
+    return this.limit(() => hash(password, { algorithm: ARGON2ID, ...this.cost }));
   }
 
   async verify(hashed: string | null | undefined, password: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { ValidationRule } from 'graphql';
+import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 
 /** Query limits (GraphQL Armor): depth, aliases, directives and cost; token count is a parse option. */
 export const QUERY_LIMITS = {
@@ -14,7 +14,12 @@ export const QUERY_LIMITS = {
 };
 
 export function limitValidationRules(): ValidationRule[] {
-  const common = { exposeLimits: true, propagateOnRejection: true };
+  // Report through the validation context (a coded validation error); throwing would surface as a 500.
+  const common = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
+  };
   return [
     maxDepthRule({ ...common, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
     maxAliasesRule({ ...common, n: QUERY_LIMITS.maxAliases, allowList: [] }),

@@ -141,7 +141,7 @@ export type UserQueryVariables = Exact<{
 }>;
 
 
-export type UserQuery = { user: { id: string, username: string, email: string | null, displayName: string | null, active: boolean, tags: Array<string>, privileges: Array<Privilege>, effectivePrivileges: Array<Privilege>, deactivation: { reason: string | null, at: string | null, by: { username: string } | null } | null, roles: Array<{ name: string }> } };
+export type UserQuery = { user: { id: string, username: string, email: string | null, displayName: string | null, active: boolean, tags: Array<string>, privileges: Array<Privilege>, effectivePrivileges: Array<Privilege>, deactivation: { reason: string | null, at: string | null, by: { username: string } | null } | null, roles: Array<{ name: string }> } | null };
 
 export type UsersQueryVariables = Exact<{
   first?: number | null | undefined;

@@ -19,7 +19,7 @@ export class GroupResolver {
     return new GroupConnection(nodes as unknown as Group[], pageInfo, count);
   }
 
-  @Query(() => Group)
+  @Query(() => Group, { nullable: true })
   group(@Ctx() { services }: Context, @Arg('id', () => ID) id: string) {
     return services.groups.get(id);
   }

@@ -11,7 +11,7 @@ export class RoleResolver {
     return services.roles.list();
   }
 
-  @Query(() => Role, { description: 'A role by id or by name (exactly one).' })
+  @Query(() => Role, { nullable: true, description: 'A role by id or by name (exactly one).' })
   role(
     @Ctx() { services }: Context,
     @Arg('id', () => ID, { nullable: true }) id?: string,

@@ -17,7 +17,7 @@ export class UserResolver {
     return services.users.viewerRecord();
   }
 
-  @Query(() => User, { description: 'A user by id or by username (exactly one).' })
+  @Query(() => User, { nullable: true, description: 'A user by id or by username (exactly one). Null, with an error, when not found or not allowed.' })
   user(
     @Ctx() { services }: Context,
     @Arg('id', () => ID, { nullable: true }) id?: string,

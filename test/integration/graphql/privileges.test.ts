@@ -53,7 +53,7 @@ describe('privileges and roles', () => {
   it('effective privileges are direct ∪ roles, and ALL implies every privilege', async () => {
     const u = await createUser(t, { privileges: ['CONFIG'], roles: ['moderator'] });
     const res = await gql(t, UserDocument, { id: u.id }, admin.token);
-    expect(res.data!.user.effectivePrivileges).toEqual(['CONFIG', 'VIEW_USERS', 'MODERATE_REPORTS']);
+    expect(res.data!.user!.effectivePrivileges).toEqual(['CONFIG', 'VIEW_USERS', 'MODERATE_REPORTS']);
     // ALL passes every privilege check, including ones no rule names explicitly.
     const all = await createUser(t, { privileges: ['ALL'] });
     expect((await gql(t, RolesDocument, {}, all.token)).errors).toBeUndefined();

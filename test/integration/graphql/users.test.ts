@@ -125,8 +125,8 @@ describe('users', () => {
     const res = await gql(t, DeactivateUsersDocument, { ids: [u.id], reason: 'spam' }, manager.token);
     expect(res.data!.deactivateUsers).toEqual([{ id: u.id, active: false }]);
     const read = await gql(t, UserDocument, { id: u.id }, manager.token);
-    expect(read.data!.user.deactivation).toMatchObject({ reason: 'spam', by: { username: 'manager' } });
-    expect(read.data!.user.deactivation!.at).toBeTruthy();
+    expect(read.data!.user!.deactivation).toMatchObject({ reason: 'spam', by: { username: 'manager' } });
+    expect(read.data!.user!.deactivation!.at).toBeTruthy();
     const back = await gql(t, ActivateUsersDocument, { ids: [u.id] }, manager.token);
     expect(back.data!.activateUsers).toEqual([{ id: u.id, active: true }]);
   });
@@ -136,7 +136,7 @@ describe('users', () => {
     const res = await gql(t, DeactivateUsersDocument, { ids: [u.id, '999999'] }, manager.token);
     expect(codes(res)).toEqual(['NOT_FOUND']);
     const read = await gql(t, UserDocument, { id: u.id }, manager.token);
-    expect(read.data!.user.active).toBe(true);
+    expect(read.data!.user!.active).toBe(true);
     expect(codes(await gql(t, DeactivateUsersDocument, { ids: ['abc'] }, manager.token))).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -161,7 +161,7 @@ describe('users', () => {
     expect(res.data!.deleteUsers).toEqual([a.id]);
     expect(codes(await gql(t, UserDocument, { id: a.id }, manager.token))).toEqual(['NOT_FOUND']);
     expect(codes(await gql(t, DeleteUsersDocument, { ids: [manager.id, '999998'] }, manager.token))).toEqual(['NOT_FOUND']);
-    expect((await gql(t, UserDocument, { id: manager.id }, manager.token)).data!.user.username).toBe('manager');
+    expect((await gql(t, UserDocument, { id: manager.id }, manager.token)).data!.user!.username).toBe('manager');
   });
 
   it('lists with search, filters, keyset cursor, offset and totalCount', async () => {
@@ -212,7 +212,7 @@ describe('users', () => {
   it('reads a user by username; self may read themself without VIEW_USERS', async () => {
     const u = await createUser(t, { username: 'selfie' });
     const res = await gql(t, UserDocument, { username: 'selfie' }, u.token);
-    expect(res.data!.user.username).toBe('selfie');
+    expect(res.data!.user!.username).toBe('selfie');
     const other = await createUser(t);
     expect(codes(await gql(t, UserDocument, { username: 'selfie' }, other.token))).toEqual(['FORBIDDEN']);
   });
