@@ -1,4 +1,5 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
+import type { IMiddlewareFieldMap } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
 import { Privilege as P } from '../modules/privileges/privilege.enum';
@@ -71,12 +72,33 @@ export function buildRuleTree(schema: GraphQLSchema): IRules {
   return tree as IRules;
 }
 
-export function permissions(schema: GraphQLSchema) {
-  return shield(buildRuleTree(schema), {
+export function permissions(schema: GraphQLSchema): IMiddlewareFieldMap {
+  const tree = buildRuleTree(schema) as Record<string, unknown>;
+  const generated = shield(tree as IRules, {
     fallbackRule: deny,
     fallbackError: () => new ForbiddenError('You are not allowed to do this.', { rule: 'deny' }),
     // Coded domain errors pass through; formatError masks everything uncoded.
     allowExternalErrors: true,
     debug: false,
-  });
+  }).generate(schema) as Record<string, Record<string, unknown>>;
+
+  // Shield wraps every field of every type, `allow` included: one extra promise per field per row.
+  // Keep the wrapper only where a rule can say no: every root field (unlisted ones get the deny
+  // fallback) and the guarded fields of partly-allowed types. Allowed types stay unwrapped.
+  const guarded: Record<string, Record<string, unknown>> = {};
+  for (const [typeName, fields] of Object.entries(generated)) {
+    const rules = tree[typeName];
+    if (typeName === 'Query' || typeName === 'Mutation') {
+      guarded[typeName] = fields;
+    } else if (rules && typeof rules === 'object' && !('resolve' in rules)) {
+      const fieldRules = rules as Record<string, unknown>;
+      const kept = Object.fromEntries(
+        Object.entries(fields).filter(([field]) => (fieldRules[field] ?? fieldRules['*']) !== allow),
+      );
+      if (Object.keys(kept).length > 0) guarded[typeName] = kept;
+    } else if (rules !== allow) {
+      guarded[typeName] = fields;
+    }
+  }
+  return guarded as IMiddlewareFieldMap;
 }
