@@ -5,6 +5,15 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { createOrm } from './db/orm';
 import { printSchemaSdl } from './graphql/schema';
+import { ensureAdminUser } from './auth/auth.service';
+import { PasswordHasher, PASSWORD_MIN_LENGTH } from './auth/passwords';
+import { ensureBuiltInRoles } from './modules/roles/role.service';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const program = new Command()
   .name('gatehouse')
@@ -34,6 +43,24 @@ program
     const orm = await createOrm(config.database, { migrate: true });
     await orm.close(true);
     console.log('migrations applied');
+  });
+
+program
+  .command('create-admin <username>')
+  .description('create a user holding the built-in admin role; the password is read from standard input')
+  .action(async (username: string) => {
+    const config = loadConfig();
+    const password = (await readStdin()).replace(/\r?\n$/, '');
+    if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
+    const orm = await createOrm(config.database, { migrate: config.migrate });
+    try {
+      const em = orm.em.fork();
+      await ensureBuiltInRoles(em);
+      const outcome = await ensureAdminUser(em, new PasswordHasher(config.argon2, 1), { username, password });
+      console.log(outcome === 'created' ? `created administrator ${username}` : `a user named ${username} already exists; nothing changed`);
+    } finally {
+      await orm.close(true);
+    }
   });
 
 program

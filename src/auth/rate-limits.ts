@@ -50,6 +50,8 @@ export class RateLimits {
           storeClient: this.store.knex,
           storeType: 'knex',
           tableName: 'rate_limits',
+          // Created by a migration (src/db/migrations/postgresql), not lazily by the library.
+          tableCreated: true,
         });
       default:
         return new RateLimiterMemory(opts);

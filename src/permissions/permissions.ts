@@ -53,7 +53,7 @@ const userRules = {
   '*': allow,
   email: ownOrViewUsers,
   privileges: ownOrViewUsers,
-  effectivePrivileges: ownOrViewUsers,
+  directPrivileges: ownOrViewUsers,
   roles: ownOrViewUsers,
   tags: ownOrViewUsers,
   deactivation: ownOrViewUsers,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { print, type DocumentNode } from 'graphql';
+import { Client } from 'pg';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { buildApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config/config';
@@ -19,12 +20,44 @@ export function testConfig(env: Record<string, string> = {}, overrides: Partial<
   );
 }
 
+/**
+ * With TEST_DATABASE_URL=postgres://…/db the suite runs on PostgreSQL instead: each test app gets a
+ * database of its own, created from that server and dropped afterwards.
+ */
+async function scratchPostgres(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `gh_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 /** A real server on an ephemeral loopback port, over its own in-memory database. */
 export async function startTestApp(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<TestApp> {
-  const app = await buildApp(testConfig(env, overrides), { logger: false });
+  const pgBase = process.env.TEST_DATABASE_URL;
+  const pg = pgBase ? await scratchPostgres(pgBase) : null;
+  const app = await buildApp(testConfig({ ...(pg ? { DATABASE_URL: pg.url } : {}), ...env }, overrides), { logger: false });
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.server.address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await pg?.drop();
+    },
+  };
 }
 
 export interface GqlError {

@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122214409 } from './sqlite/Migration20261122214409';
 import { Migration20261122214413 } from './postgresql/Migration20261122214413';
+import { Migration20261122230000 } from './postgresql/Migration20261122230000';
 
 /** Migrations are listed by class so the same list runs from ts-node, jest and dist/. Add new ones at the end. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -8,4 +9,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122214413_initial', class: Migration20261122214413 },
+  { name: 'Migration20261122230000_rate_limits', class: Migration20261122230000 },
 ];

@@ -69,7 +69,7 @@ export class User {
   language?: string | null;
 
   /** Direct privileges (not those from roles). */
-  @Field(() => [Privilege], { description: 'Privileges granted directly (not through roles).' })
+  @Field(() => [Privilege], { name: 'directPrivileges', description: 'Privileges granted directly (not through roles).' })
   @Property({ type: StringSetType, default: '' })
   privileges: string[] = [];
 

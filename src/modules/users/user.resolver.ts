@@ -46,8 +46,10 @@ export class UserResolver {
     return loaders.groupsByUser.load(user.id);
   }
 
-  @FieldResolver(() => [Privilege], { description: 'Direct privileges ∪ every role’s; ["ALL"] when ALL is held.' })
-  async effectivePrivileges(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
+  @FieldResolver(() => [Privilege], {
+    description: 'Effective privileges: direct ∪ every role’s; ["ALL"] when ALL is held (it implies every other).',
+  })
+  async privileges(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
     const roles = await loaders.rolesByUser.load(user.id);
     return PrivilegeService.effective(user.privileges, roles.map((r) => r.privileges));
   }

@@ -22,7 +22,7 @@ describe('authentication', () => {
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
     expect(new Date(res.data!.login.expiresAt).getTime()).toBeGreaterThan(Date.now());
     const viewer = await gql(t, ViewerDocument, {}, token);
-    expect(viewer.data!.viewer).toMatchObject({ username: 'root', effectivePrivileges: ['ALL'] });
+    expect(viewer.data!.viewer).toMatchObject({ username: 'root', privileges: ['ALL'] });
     const stored = await t.app.deps.db.knex('access_tokens').select('token_hash');
     expect(stored.map((r) => r.token_hash)).not.toContain(token);
     expect(stored.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);

@@ -1,7 +1,7 @@
 import { gql, startTestApp, type TestApp } from '../../helpers/app';
 import { createGroup, createUser, type Actor } from '../../helpers/factories';
 
-const QUERY = `query($first: Int) { users(first: $first) { nodes { id roles { name } groups { name } effectivePrivileges } } }`;
+const QUERY = `query($first: Int) { users(first: $first) { nodes { id roles { name } groups { name } privileges } } }`;
 
 describe('no N+1 on lists', () => {
   let t: TestApp;

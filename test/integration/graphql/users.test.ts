@@ -85,7 +85,7 @@ describe('users', () => {
     );
     expect(codes(viaVars)).toEqual(['BAD_USER_INPUT']);
     const user = await gql(t, UserDocument, { id: bob.id }, bob.token);
-    expect(user.data!.user).toMatchObject({ displayName: null, privileges: [], effectivePrivileges: [] });
+    expect(user.data!.user).toMatchObject({ displayName: null, directPrivileges: [], privileges: [] });
   });
 
   it('own password change needs the current password; MANAGE_USERS does not', async () => {
