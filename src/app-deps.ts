@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PasswordHasher } from './auth/passwords';
 import type { RateLimits } from './auth/rate-limits';
 import type { Config } from './config/config';
+import type { Lifecycle } from './modules/process/process.service';
 
 /** Process-wide singletons a request context borrows from. */
 export interface AppDeps {
@@ -13,4 +14,5 @@ export interface AppDeps {
   hasher: PasswordHasher;
   rateLimits: RateLimits;
   log: FastifyBaseLogger;
+  lifecycle: Lifecycle;
 }

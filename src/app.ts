@@ -20,6 +20,8 @@ import { buildContext, type Context } from './graphql/context';
 import { limitValidationRules, QUERY_LIMITS } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
+import { loadSettings } from './modules/settings/settings.service';
+import type { Lifecycle } from './modules/process/process.service';
 
 /** Apollo Sandbox runs from this origin; it must be able to reach /graphql. */
 export const SANDBOX_ORIGIN = 'https://studio.apollographql.com';
@@ -35,6 +37,10 @@ export interface BuildAppOptions {
   /** An ORM to reuse (tests share one in-memory database across apps). */
   orm?: MikroORM;
   logger?: boolean;
+  /** Called once the app has closed after a `shutdown` request (main.ts exits the process). */
+  onShutdown?: () => void | Promise<void>;
+  /** Replaces what restart/shutdown do (tests that must keep the server up). */
+  lifecycle?: Partial<Lifecycle>;
 }
 
 function limiterStore(config: Config, db: Db): { store: LimiterStore; redis?: Redis } {
@@ -67,10 +73,23 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     hasher: new PasswordHasher(config.argon2, config.hashConcurrency),
     rateLimits: new RateLimits(store),
     log,
+    lifecycle: {
+      restart: async () => {
+        deps.rateLimits.clear();
+        log.info('restarted in process: settings re-read, rate limiters rebuilt');
+      },
+      shutdown: async () => {
+        log.info('shutting down on request');
+        await app.close();
+        await opts.onShutdown?.();
+      },
+      ...opts.lifecycle,
+    },
   };
 
   const em = orm.em.fork();
   await ensureBuiltInRoles(em);
+  await loadSettings(em, config);
   if (config.admin) {
     const outcome = await ensureAdminUser(em, deps.hasher, config.admin);
     log.info({ username: config.admin.username, outcome }, 'GATEHOUSE_ADMIN checked');
@@ -119,7 +138,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   });
 
   let closed = false;
-  return {
+  const app: App = {
     server,
     apollo,
     deps,
@@ -132,4 +151,5 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       if (!opts.orm) await orm.close(true);
     },
   };
+  return app;
 }

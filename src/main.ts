@@ -24,7 +24,7 @@ program
   .description('serve GraphQL (and health) on HOST:PORT; migrates the database first unless GATEHOUSE_MIGRATE=false')
   .action(async () => {
     const config = loadConfig();
-    const app = await buildApp(config);
+    const app = await buildApp(config, { onShutdown: () => process.exit(0) });
     const shutdown = async (signal: string) => {
       app.server.log.info({ signal }, 'shutting down');
       await app.close();

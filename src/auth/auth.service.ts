@@ -10,6 +10,15 @@ import { generateToken, hashToken } from './tokens';
 import type { LimiterSpec } from './rate-limits';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 
+/** Creates a session token for `user` in `em` (flushed by the caller's transaction). */
+export function issueToken(em: EntityManager, user: User, lifetimeSeconds: number, deviceName?: string | null) {
+  const token = generateToken();
+  const expiresAt = new Date(Date.now() + lifetimeSeconds * 1000);
+  em.create(AccessToken, { tokenHash: hashToken(token), user, expiresAt, deviceName: deviceName ?? null });
+  user.lastLoginAt = new Date();
+  return { token, expiresAt };
+}
+
 /** One answer for unknown user, wrong password and deactivated account. */
 export const INVALID_CREDENTIALS = 'Invalid username or password.';
 
@@ -20,11 +29,11 @@ export interface Session {
 }
 
 export class AuthService extends BaseService {
-  private loginLimits(): { user: LimiterSpec; address: LimiterSpec } {
-    const { login } = this.ctx.deps.config;
+  private async loginLimits(): Promise<{ user: LimiterSpec; address: LimiterSpec }> {
+    const { login } = (await this.ctx.settings()).rateLimits;
     return {
-      user: { keyPrefix: 'login_user', points: login.maxPerUser, durationSeconds: login.windowSeconds },
-      address: { keyPrefix: 'login_addr', points: login.maxPerAddress, durationSeconds: login.windowSeconds },
+      user: { keyPrefix: 'login_user', points: login.perUser, durationSeconds: login.windowSeconds },
+      address: { keyPrefix: 'login_addr', points: login.perAddress, durationSeconds: login.windowSeconds },
     };
   }
 
@@ -33,7 +42,7 @@ export class AuthService extends BaseService {
    * batching or other dialects cannot multiply attempts; a success clears the account's counter.
    */
   async login(username: string, password: string, deviceName?: string | null): Promise<Session> {
-    const limits = this.loginLimits();
+    const limits = await this.loginLimits();
     const account = username.trim().toLowerCase().slice(0, 128);
     await this.ctx.deps.rateLimits.consume([
       [limits.user, account],
@@ -44,23 +53,17 @@ export class AuthService extends BaseService {
     if (!user || !ok || !user.active) throw new UnauthenticatedError(INVALID_CREDENTIALS, { reason: 'INVALID_CREDENTIALS' });
     await this.ctx.deps.rateLimits.reset(limits.user, account);
 
-    const token = generateToken();
-    const expiresAt = new Date(Date.now() + this.ctx.deps.config.tokenTtlSeconds * 1000);
+    const lifetime = (await this.ctx.settings()).tokenLifetimeSeconds;
     return this.tx(async (em) => {
       const u = await em.findOneOrFail(User, user.id);
-      em.create(AccessToken, { tokenHash: hashToken(token), user: u, expiresAt, deviceName: deviceName ?? null });
-      u.lastLoginAt = new Date();
-      // The session is not the viewer yet: record the actor explicitly.
-      em.persist(
-        em.create(AuditEntry, {
-          actorId: u.id,
-          actorUsername: u.username,
-          action: 'session.login',
-          subjects: [subject.user(u)],
-          data: deviceName ? { deviceName } : null,
-          message: `@${u.username} signed in`,
-        }),
-      );
+      const { token, expiresAt } = issueToken(em, u, lifetime, deviceName);
+      this.ctx.services.audit.record(em, {
+        actor: { id: u.id, username: u.username },
+        action: 'session.login',
+        subjects: [subject.user(u)],
+        data: deviceName ? { deviceName } : null,
+        message: 'signed in',
+      });
       return { token, expiresAt, user: u };
     });
   }

@@ -75,6 +75,11 @@ export class RateLimits {
     if (retryAfterMs > 0) throw new RateLimitedError(retryAfterMs);
   }
 
+  /** Forgets the limiter instances so the next use builds them from current settings. */
+  clear(): void {
+    this.limiters.clear();
+  }
+
   async reset(spec: LimiterSpec, key: string): Promise<void> {
     await this.get(spec).delete(key);
   }

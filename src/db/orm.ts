@@ -40,6 +40,8 @@ export function ormOptions(db: DatabaseConfig, debug = false): Options {
     // Unknown columns in a result never become entity properties.
     forceUndefined: false,
     discovery: { warnWhenNoEntities: true },
+    // rate_limits belongs to rate-limiter-flexible (created by its own migration), not to an entity.
+    schemaGenerator: { skipTables: ['rate_limits'] },
   } satisfies Partial<Options>;
   if (db.driver === 'sqlite') {
     return {

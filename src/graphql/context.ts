@@ -5,6 +5,8 @@ import type { AppDeps } from '../app-deps';
 import { authenticate, type Viewer } from '../auth/authenticate';
 import { Loaders } from './loaders';
 import { Services } from '../modules/services';
+import { loadSettings } from '../modules/settings/settings.service';
+import type { Settings } from '../modules/settings/settings.schema';
 
 export interface Context {
   viewer: Viewer | null;
@@ -17,6 +19,12 @@ export interface Context {
   ip: string;
   log: FastifyBaseLogger;
   deps: AppDeps;
+  /**
+   * The settings document, read once per request on first use. Call it before opening a
+   * transaction: on SQLite a read beside an open transaction would wait for its connection.
+   */
+  settings(): Promise<Settings>;
+  invalidateSettings(): void;
 }
 
 export interface RequestInfo {
@@ -32,6 +40,7 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
   const auth = req.token ? await authenticate(db, req.token, req.log) : null;
   const viewer = auth ?? null;
   const loaders = new Loaders(db);
+  let settings: Promise<Settings> | null = null;
   const ctx: Context = {
     viewer,
     authError: req.token && !viewer ? 'invalid_token' : null,
@@ -42,6 +51,10 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
     log: req.log,
     deps,
     services: undefined as unknown as Services,
+    settings: () => (settings ??= loadSettings(em.fork(), deps.config).then((r) => r.settings)),
+    invalidateSettings: () => {
+      settings = null;
+    },
   };
   ctx.services = new Services(ctx);
   return ctx;

@@ -4,6 +4,7 @@ import { toDate } from '../db/rows';
 import { decodeStringSet } from '../db/string-set.type';
 import type { Group } from '../modules/groups/group.entity';
 import type { Role } from '../modules/roles/role.entity';
+import type { ReportNote } from '../modules/reports/report.entity';
 import { findUsersByIds, mapUserRow, USER_COLUMNS, type UserRecord } from '../modules/users/user.queries';
 import { toBool } from '../db/rows';
 
@@ -82,6 +83,25 @@ export class Loaders {
       .orderBy('u.id')
       .select(['gm.group_id as key_id', ...USER_COLUMNS])) as Array<Record<string, unknown>>;
     return groupBy(groupIds, rows.map((r) => ({ key: Number(r.key_id), value: mapUserRow(r) })));
+  });
+
+  readonly notesByReport = new DataLoader<number, ReportNote[]>(async (reportIds) => {
+    const rows = (await this.db.knex('report_notes as n').whereIn('n.report_id', reportIds as number[]).orderBy('n.id').select('n.*')) as Array<
+      Record<string, unknown>
+    >;
+    return groupBy(
+      reportIds,
+      rows.map((r) => ({
+        key: Number(r.report_id),
+        value: {
+          id: Number(r.id),
+          authorId: r.author_id == null ? null : Number(r.author_id),
+          authorUsername: (r.author_username as string | null) ?? null,
+          content: String(r.content),
+          createdAt: toDate(r.created_at),
+        } as ReportNote,
+      })),
+    );
   });
 
   readonly groupById = new DataLoader<number, GroupRecord | null>(async (ids) => {

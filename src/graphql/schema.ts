@@ -6,9 +6,26 @@ import { GroupResolver } from '../modules/groups/group.resolver';
 import { PrivilegeResolver } from '../modules/privileges/privilege.resolver';
 import { RoleResolver } from '../modules/roles/role.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
+import { InviteResolver } from '../modules/invites/invite.resolver';
+import { ReportGroupResolver, ReportResolver } from '../modules/reports/report.resolver';
+import { SettingsResolver } from '../modules/settings/settings.resolver';
+import { ProcessResolver } from '../modules/process/process.resolver';
+import { KvResolver } from '../modules/kv/kv.resolver';
 import { permissions } from '../permissions/permissions';
 
-export const RESOLVERS = [UserResolver, RoleResolver, GroupResolver, AuditResolver, PrivilegeResolver] as const;
+export const RESOLVERS = [
+  UserResolver,
+  RoleResolver,
+  GroupResolver,
+  AuditResolver,
+  PrivilegeResolver,
+  InviteResolver,
+  ReportResolver,
+  ReportGroupResolver,
+  SettingsResolver,
+  ProcessResolver,
+  KvResolver,
+] as const;
 
 let cached: GraphQLSchema | undefined;
 

@@ -30,6 +30,11 @@ export abstract class BaseService {
     return this.ctx.viewer;
   }
 
+  /** Whether the Telodendria-style escalation setting is on (read before any transaction). */
+  protected async allowEscalation(): Promise<boolean> {
+    return (await this.ctx.settings()).privileges.allowEscalation;
+  }
+
   /**
    * One transaction for a change and its audit entry. Read-then-write invariants (last ALL holder)
    * need SERIALIZABLE on PostgreSQL; SQLite runs one writer at a time through a single connection.

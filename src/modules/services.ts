@@ -5,6 +5,12 @@ import { GroupService } from './groups/group.service';
 import { UserPrivilegeService } from './privileges/privilege.service';
 import { RoleService } from './roles/role.service';
 import { UserService } from './users/user.service';
+import { RegistrationService } from './users/registration.service';
+import { InviteService } from './invites/invite.service';
+import { ReportService } from './reports/report.service';
+import { SettingsService } from './settings/settings.service';
+import { ProcessService } from './process/process.service';
+import { KvService } from './kv/kv.service';
 
 /** The services of one request, created on first use. */
 export class Services {
@@ -35,6 +41,24 @@ export class Services {
   }
   get groups() {
     return this.lazy('groups', () => new GroupService(this.ctx));
+  }
+  get registration() {
+    return this.lazy('registration', () => new RegistrationService(this.ctx));
+  }
+  get invites() {
+    return this.lazy('invites', () => new InviteService(this.ctx));
+  }
+  get reports() {
+    return this.lazy('reports', () => new ReportService(this.ctx));
+  }
+  get settings() {
+    return this.lazy('settings', () => new SettingsService(this.ctx));
+  }
+  get process() {
+    return this.lazy('process', () => new ProcessService(this.ctx));
+  }
+  get kv() {
+    return this.lazy('kv', () => new KvService(this.ctx));
   }
   get privileges() {
     return this.lazy('privileges', () => new UserPrivilegeService(this.ctx));

@@ -20,6 +20,14 @@ export const queryRules = {
   groups: isAuthenticated,
   group: isAuthenticated,
   auditLog: can(P.VIEW_AUDIT_LOG),
+  invites: can(P.ISSUE_TOKENS),
+  invite: can(P.ISSUE_TOKENS),
+  reports: can(P.MODERATE_REPORTS),
+  report: can(P.MODERATE_REPORTS),
+  reportsByAccount: can(P.MODERATE_REPORTS),
+  settings: can(P.CONFIG),
+  processStats: can(P.PROC_CONTROL),
+  kv: isPublic,
 };
 
 export const mutationRules = {
@@ -43,6 +51,22 @@ export const mutationRules = {
   deleteGroup: groupOwnerOrCan(P.MANAGE_GROUPS, 'id'),
   addGroupMembers: groupOwnerOrCan(P.MANAGE_GROUPS, 'groupId'),
   removeGroupMembers: groupOwnerOrCan(P.MANAGE_GROUPS, 'groupId'),
+  register: isPublic,
+  createInvite: can(P.ISSUE_TOKENS),
+  updateInvite: can(P.ISSUE_TOKENS),
+  revokeInvite: can(P.ISSUE_TOKENS),
+  deleteInvite: can(P.ISSUE_TOKENS),
+  sendInviteEmail: can(P.ISSUE_TOKENS),
+  fileReport: isAuthenticated,
+  setReportStates: can(P.MODERATE_REPORTS),
+  addReportNote: can(P.MODERATE_REPORTS),
+  deleteReportNote: can(P.MODERATE_REPORTS),
+  assignReport: can(P.MODERATE_REPORTS),
+  replaceSettings: can(P.CONFIG),
+  patchSettings: can(P.CONFIG),
+  restart: can(P.PROC_CONTROL),
+  shutdown: can(P.PROC_CONTROL),
+  kvSet: isPublic,
 };
 
 /** Whoever administers users in any way may read the fields their work touches. */

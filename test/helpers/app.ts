@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { print, type DocumentNode } from 'graphql';
 import { Client } from 'pg';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { buildApp, type App } from '../../src/app';
+import { buildApp, type App, type BuildAppOptions } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config/config';
 
 export interface TestApp {
@@ -44,10 +44,14 @@ async function scratchPostgres(baseUrl: string): Promise<{ url: string; drop(): 
 }
 
 /** A real server on an ephemeral loopback port, over its own in-memory database. */
-export async function startTestApp(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  overrides: Partial<Config> = {},
+  appOptions: BuildAppOptions = {},
+): Promise<TestApp> {
   const pgBase = process.env.TEST_DATABASE_URL;
   const pg = pgBase ? await scratchPostgres(pgBase) : null;
-  const app = await buildApp(testConfig({ ...(pg ? { DATABASE_URL: pg.url } : {}), ...env }, overrides), { logger: false });
+  const app = await buildApp(testConfig({ ...(pg ? { DATABASE_URL: pg.url } : {}), ...env }, overrides), { logger: false, ...appOptions });
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.server.address() as AddressInfo;
   return {

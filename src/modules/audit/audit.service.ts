@@ -11,6 +11,8 @@ export interface AuditRecordInput {
   subjects?: AuditSubjectRef[];
   data?: Record<string, unknown> | null;
   message: string;
+  /** Who acted, when not the viewer (sign-in, registration: the session is not the viewer yet). */
+  actor?: { id: number; username: string } | null;
 }
 
 export interface AuditFilterValues {
@@ -45,7 +47,7 @@ function mapAuditRow(r: Record<string, unknown>): AuditEntry {
 export class AuditService extends BaseService {
   /** Persists one entry in `em`; the caller's flush writes it together with the change it records. */
   record(em: EntityManager, input: AuditRecordInput): AuditEntry {
-    const actor = this.ctx.viewer;
+    const actor = input.actor !== undefined ? input.actor : this.ctx.viewer;
     const entry = em.create(AuditEntry, {
       actorId: actor?.id ?? null,
       actorUsername: actor?.username ?? null,

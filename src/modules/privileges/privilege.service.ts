@@ -28,6 +28,7 @@ export class UserPrivilegeService extends BaseService {
   async set(userId: string, privileges: Privilege[], mode: PrivilegeChangeMode): Promise<User> {
     const id = parseId(userId, 'userId');
     const viewer = this.viewer;
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const [user] = await this.ctx.services.users.loadAll(em, [id]);
       const before = normalizePrivileges(user.privileges);
@@ -37,7 +38,7 @@ export class UserPrivilegeService extends BaseService {
       else if (mode === PrivilegeChangeMode.ADD) next = normalizePrivileges([...user.privileges, ...given]);
       else next = normalizePrivileges(user.privileges.filter((p) => !given.has(p)));
       const changed = [...next.filter((p) => !before.includes(p)), ...before.filter((p) => !next.includes(p))];
-      assertCanGrant(viewer, changed, this.ctx.deps.config.allowPrivilegeEscalation);
+      assertCanGrant(viewer, changed, allowEscalation);
       await keepingAnAllHolder(em, async () => {
         user.privileges = next;
       });

@@ -50,14 +50,9 @@ export class RoleService extends BaseService {
     return role;
   }
 
-  private grantable(privileges: Privilege[]): Privilege[] {
-    const normalized = normalizePrivileges(privileges);
-    assertCanGrant(this.viewer, normalized, this.ctx.deps.config.allowPrivilegeEscalation);
-    return normalized;
-  }
-
   async create(input: CreateRoleInput): Promise<Role> {
-    const privileges = this.grantable(input.privileges);
+    const privileges = normalizePrivileges(input.privileges);
+    assertCanGrant(this.viewer, privileges, await this.allowEscalation());
     return this.tx(async (em) => {
       if (await em.findOne(Role, { name: input.name })) throw new ConflictError(`Role name is taken: ${input.name}`);
       const role = em.create(Role, { name: input.name, description: input.description ?? null, privileges });
@@ -73,6 +68,7 @@ export class RoleService extends BaseService {
   }
 
   async update(id: string, input: UpdateRoleInput): Promise<Role> {
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const role = await this.load(em, id);
       const before = { name: role.name, privileges: [...role.privileges] };
@@ -89,7 +85,7 @@ export class RoleService extends BaseService {
             throw new ForbiddenError('The built-in admin role always holds ALL.', { reason: 'BUILT_IN_ROLE' });
           }
           const changed = [...next.filter((p) => !role.privileges.includes(p)), ...role.privileges.filter((p) => !next.includes(p as Privilege))];
-          assertCanGrant(this.viewer, changed, this.ctx.deps.config.allowPrivilegeEscalation);
+          assertCanGrant(this.viewer, changed, allowEscalation);
           role.privileges = next;
         }
       });
@@ -104,10 +100,11 @@ export class RoleService extends BaseService {
   }
 
   async delete(id: string): Promise<string> {
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const role = await this.load(em, id);
       if (role.builtIn) throw new ForbiddenError(`The built-in role ${role.name} cannot be deleted.`, { reason: 'BUILT_IN_ROLE' });
-      assertCanGrant(this.viewer, role.privileges, this.ctx.deps.config.allowPrivilegeEscalation);
+      assertCanGrant(this.viewer, role.privileges, allowEscalation);
       await keepingAnAllHolder(em, async () => {
         em.remove(role);
       });
@@ -124,9 +121,10 @@ export class RoleService extends BaseService {
   async assign(userIds: string[], roleId: string, assign: boolean): Promise<User[]> {
     const ids = parseIds(userIds, 'userIds');
     const viewer = this.viewer;
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const role = await this.load(em, roleId, 'roleId');
-      assertCanGrant(viewer, role.privileges, this.ctx.deps.config.allowPrivilegeEscalation);
+      assertCanGrant(viewer, role.privileges, allowEscalation);
       if (!assign && role.name === 'admin' && ids.includes(viewer.id)) {
         throw new ForbiddenError("You can't revoke your own admin status.", { reason: 'OWN_ADMIN_ROLE' });
       }

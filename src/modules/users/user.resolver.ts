@@ -7,6 +7,7 @@ import { PrivilegeChangeMode, PrivilegeService } from '../privileges/privilege.s
 import { Role } from '../roles/role.entity';
 import { User } from './user.entity';
 import { CreateUserInput, UpdateUserInput, UserFilter } from './user.inputs';
+import { RegisterInput } from './registration.service';
 import type { UserRecord } from './user.queries';
 import { AuthPayload, Deactivation, UserConnection } from './user.types';
 
@@ -71,6 +72,13 @@ export class UserResolver {
     return services.auth.login(username, password, deviceName);
   }
 
+  @Mutation(() => AuthPayload, {
+    description: 'Creates an account (open, invite or closed registration, from settings) and signs it in.',
+  })
+  register(@Ctx() { services }: Context, @Arg('input', () => RegisterInput) input: RegisterInput) {
+    return services.registration.register(input);
+  }
+
   @Mutation(() => Boolean, { description: 'Revokes the token of this request.' })
   logout(@Ctx() { services }: Context) {
     return services.auth.logout();
@@ -101,8 +109,13 @@ export class UserResolver {
     @Ctx() { services }: Context,
     @Arg('ids', () => [ID]) ids: string[],
     @Arg('reason', () => String, { nullable: true }) reason?: string,
+    @Arg('resolveReports', () => Boolean, {
+      defaultValue: false,
+      description: 'Also resolve the open reports about these accounts, in the same transaction.',
+    })
+    resolveReports?: boolean,
   ) {
-    return services.users.setActive(ids, false, reason);
+    return services.users.setActive(ids, false, reason, resolveReports);
   }
 
   @Mutation(() => [User])

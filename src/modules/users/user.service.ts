@@ -5,6 +5,7 @@ import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
 import { subject } from '../audit/audit.service';
 import { BaseService, parseId, parseIds } from '../base.service';
 import { keepingAnAllHolder } from '../privileges/all-holders';
+import { resolveOpenReports } from '../reports/report.service';
 import { User } from './user.entity';
 import { TAG_PATTERN, type CreateUserInput, type UpdateUserInput, type UserFilter } from './user.inputs';
 import { findUserByUsername, listUsers, type UserRecord } from './user.queries';
@@ -153,7 +154,7 @@ export class UserService extends BaseService {
   }
 
   /** Deactivation signs the users out at once (their tokens are deleted in the same transaction). */
-  async setActive(ids: string[], active: boolean, reason?: string | null): Promise<User[]> {
+  async setActive(ids: string[], active: boolean, reason?: string | null, resolveReports = false): Promise<User[]> {
     const userIds = parseIds(ids);
     if (reason && reason.length > 1000) throw new BadInputError('reason may be at most 1000 characters.', 'reason');
     const actor = this.ctx.viewer;
@@ -168,10 +169,11 @@ export class UserService extends BaseService {
         }
         if (!active) await em.nativeDelete(AccessToken, { user: { $in: userIds } });
       });
+      const resolved = !active && resolveReports ? await resolveOpenReports(em, userIds) : 0;
       this.ctx.services.audit.record(em, {
         action: active ? 'user.activate' : 'user.deactivate',
         subjects: users.map(subject.user),
-        data: active ? null : { reason: reason ?? null },
+        data: active ? null : { reason: reason ?? null, ...(resolveReports ? { resolvedReports: resolved } : {}) },
         message: `${active ? 'activated' : 'deactivated'} ${users.map((u) => `@${u.username}`).join(', ')}${
           !active && reason ? ` (reason: ${reason})` : ''
         }`,

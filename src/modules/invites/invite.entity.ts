@@ -1,0 +1,88 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { StringSetType } from '../../db/string-set.type';
+import { Privilege } from '../privileges/privilege.enum';
+
+export enum InviteType {
+  ONE_TIME = 'one_time',
+  REUSABLE = 'reusable',
+  DATE_LIMITED = 'date_limited',
+  REUSABLE_DATE_LIMITED = 'reusable_date_limited',
+}
+registerEnumType(InviteType, { name: 'InviteType', description: "Akkoma's invite_type, derived from maxUses and expiresAt." });
+
+/**
+ * A registration token. `maxUses` null means unlimited (Telodendria -1); the token is kept in clear
+ * because the Telodendria and Akkoma APIs list tokens by value.
+ */
+@ObjectType({ description: 'An invite (registration token).' })
+@Entity({ tableName: 'invites' })
+export class Invite {
+  [OptionalProps]?: 'uses' | 'revoked' | 'grantPrivileges' | 'grantRoles' | 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @Field({ description: 'The token itself: at most 64 characters of [A-Za-z0-9._~-].' })
+  @Property({ length: 64, unique: true })
+  token!: string;
+
+  @Field(() => String, { nullable: true, description: 'A note for administrators.' })
+  @Property({ type: 'string', length: 256, nullable: true })
+  name?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Allowed registrations; null means unlimited.' })
+  @Property({ type: 'integer', nullable: true })
+  maxUses?: number | null;
+
+  @Field(() => Int, { description: 'Completed registrations.' })
+  @Property({ default: 0 })
+  uses: number = 0;
+
+  @Field(() => Date, { nullable: true })
+  @Index()
+  @Property({ type: 'datetime', nullable: true })
+  expiresAt?: Date | null;
+
+  @Field()
+  @Property({ default: false })
+  revoked: boolean = false;
+
+  @Field(() => [Privilege], { description: 'Privileges given to whoever registers with it.' })
+  @Property({ type: StringSetType, default: '' })
+  grantPrivileges: string[] = [];
+
+  @Field(() => [String], { description: 'Roles (by name) given to whoever registers with it.' })
+  @Property({ type: StringSetType, default: '' })
+  grantRoles: string[] = [];
+
+  @Field(() => String, { nullable: true, description: 'Where an email invite was sent.' })
+  @Property({ type: 'string', length: 320, nullable: true })
+  email?: string | null;
+
+  @Property({ type: 'integer', nullable: true })
+  createdById?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 64, nullable: true })
+  createdByUsername?: string | null;
+
+  @Field()
+  @Property()
+  createdAt: Date = new Date();
+}
+
+export type InviteRecord = Invite;
+
+export function inviteState(i: Pick<Invite, 'maxUses' | 'uses' | 'expiresAt' | 'revoked'>, now = Date.now()) {
+  const expired = i.expiresAt != null && i.expiresAt.getTime() <= now;
+  const usedUp = i.maxUses != null && i.uses >= i.maxUses;
+  return { expired, usedUp, valid: !i.revoked && !expired && !usedUp, used: i.revoked || usedUp };
+}
+
+export function inviteType(i: Pick<Invite, 'maxUses' | 'expiresAt'>): InviteType {
+  const once = i.maxUses === 1;
+  if (i.expiresAt) return once ? InviteType.DATE_LIMITED : InviteType.REUSABLE_DATE_LIMITED;
+  return once ? InviteType.ONE_TIME : InviteType.REUSABLE;
+}

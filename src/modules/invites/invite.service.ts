@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import { BadInputError, ConflictError, NotFoundError } from '../../errors/errors';
+import { emKnex } from '../../db/db';
+import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
+import { assertCanGrant } from '../../permissions/guards';
+import { BaseService, parseId } from '../base.service';
+import { normalizePrivileges, type Privilege } from '../privileges/privilege.enum';
+import { Role } from '../roles/role.entity';
+import { Invite } from './invite.entity';
+import { OutboxMessage } from '../mail/outbox.entity';
+import { sendMail } from '../mail/mailer';
+import { InviteStatus, type CreateInviteInput, type InviteFilter, type UpdateInviteInput } from './invite.inputs';
+
+export function newInviteToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+const inviteSubject = (i: Invite) => ({ type: 'invite', id: String(i.id), name: i.name ?? i.token.slice(0, 8) });
+
+/** Invites (registration tokens), behind ISSUE_TOKENS. */
+export class InviteService extends BaseService {
+  async list(filter: InviteFilter | null | undefined, args: PageArgs) {
+    const page = pageRequest(args);
+    const { db } = this.ctx;
+    const now = db.date(new Date());
+    const where = (qb: import('@mikro-orm/knex').Knex.QueryBuilder) => {
+      switch (filter?.status) {
+        case InviteStatus.REVOKED:
+          return qb.where('i.revoked', true);
+        case InviteStatus.EXPIRED:
+          return qb.where('i.revoked', false).whereNotNull('i.expires_at').where('i.expires_at', '<=', now);
+        case InviteStatus.USED_UP:
+          return qb.where('i.revoked', false).whereNotNull('i.max_uses').whereRaw('i.uses >= i.max_uses');
+        case InviteStatus.VALID:
+          return qb
+            .where('i.revoked', false)
+            .where((w) => w.whereNull('i.expires_at').orWhere('i.expires_at', '>', now))
+            .where((w) => w.whereNull('i.max_uses').orWhereRaw('i.uses < i.max_uses'));
+        default:
+          return qb;
+      }
+    };
+    const qb = where(db.knex('invites as i').select('i.id'));
+    if (page.afterId != null) qb.where('i.id', '<', page.afterId);
+    qb.orderBy('i.id', 'desc').limit(page.limit + 1);
+    if (page.offset) qb.offset(page.offset);
+    const ids = ((await qb) as Array<{ id: number }>).map((r) => Number(r.id));
+    const invites = ids.length ? await this.em.find(Invite, { id: { $in: ids } }, { orderBy: { id: 'desc' } }) : [];
+    const count = async () => Number(((await where(db.knex('invites as i').count({ n: '*' })).first()) as { n: unknown }).n);
+    return { ...toPage(invites, page.limit), count };
+  }
+
+  async getByToken(token: string): Promise<Invite> {
+    const invite = await this.em.findOne(Invite, { token });
+    if (!invite) throw new NotFoundError('Invite', token);
+    return invite;
+  }
+
+  private async load(em: EntityManager, ref: string): Promise<Invite> {
+    // An invite is named by its token (what every dialect uses) or by its numeric id.
+    const invite = await em.findOne(Invite, /^\d+$/.test(ref) ? { $or: [{ token: ref }, { id: parseId(ref) }] } : { token: ref });
+    if (!invite) throw new NotFoundError('Invite', ref);
+    return invite;
+  }
+
+  /** Grants may not exceed what the creator holds (a role's privileges count as granted). */
+  private async checkGrants(em: EntityManager, privileges: Privilege[], roleNames: string[], allowEscalation: boolean) {
+    const roles = roleNames.length ? await em.find(Role, { name: { $in: roleNames } }) : [];
+    const missing = roleNames.find((n) => !roles.some((r) => r.name === n));
+    if (missing) throw new BadInputError(`Unknown role in grants: ${missing}`, 'input.grants.roles');
+    assertCanGrant(this.viewer, [...privileges, ...roles.flatMap((r) => r.privileges)], allowEscalation);
+  }
+
+  async create(input: CreateInviteInput): Promise<Invite> {
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new BadInputError('expiresAt must lie in the future.', 'input.expiresAt');
+    }
+    const allowEscalation = await this.allowEscalation();
+    const viewer = this.viewer;
+    return this.tx(async (em) => {
+      const privileges = normalizePrivileges(input.grants?.privileges ?? []);
+      const roles = [...new Set(input.grants?.roles ?? [])];
+      await this.checkGrants(em, privileges, roles, allowEscalation);
+      const token = input.token ?? newInviteToken();
+      if (await em.findOne(Invite, { token })) throw new ConflictError('That invite token is taken.', { field: 'token' });
+      const invite = em.create(Invite, {
+        token,
+        name: input.name ?? null,
+        maxUses: input.maxUses ?? null,
+        expiresAt: input.expiresAt ?? null,
+        grantPrivileges: privileges,
+        grantRoles: roles,
+        email: input.email?.toLowerCase() ?? null,
+        createdById: viewer.id,
+        createdByUsername: viewer.username,
+      });
+      await em.flush();
+      this.ctx.services.audit.record(em, {
+        action: 'invite.create',
+        subjects: [inviteSubject(invite)],
+        data: { maxUses: invite.maxUses, expiresAt: invite.expiresAt, grants: { privileges, roles } },
+        message: `created an invite${invite.name ? ` (${invite.name})` : ''}`,
+      });
+      return invite;
+    });
+  }
+
+  /**
+   * Creates a one-use invite for `email` and mails its registration link: through SMTP when the
+   * settings name a server, else into the outbox table (and the log) for an operator to pass on.
+   */
+  async sendEmail(email: string, name?: string | null): Promise<{ invite: Invite; delivered: boolean; outboxId: number }> {
+    const settings = await this.ctx.settings();
+    const invite = await this.create({ email, name: name ?? null, maxUses: 1 });
+    const link = `${settings.publicUrl.replace(/\/$/, '')}/register?invite=${encodeURIComponent(invite.token)}`;
+    const message = {
+      to: invite.email!,
+      subject: `You are invited to ${settings.instanceName}`,
+      text: `${name ? `Hello ${name},\n\n` : ''}You are invited to join ${settings.instanceName}.\n\nRegister here: ${link}\n\nInvite token: ${invite.token}\n`,
+    };
+    const outbox = await this.tx(async (em) => {
+      const row = em.create(OutboxMessage, message);
+      await em.flush();
+      this.ctx.services.audit.record(em, {
+        action: 'invite.email',
+        subjects: [inviteSubject(invite)],
+        data: { email: message.to, outboxId: row.id },
+        message: `mailed an invite to ${message.to}`,
+      });
+      return row;
+    });
+    let delivered = false;
+    let error: string | null = null;
+    try {
+      delivered = await sendMail(settings.smtp, message);
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      this.ctx.log.error({ err, outboxId: outbox.id }, 'invite email could not be sent');
+    }
+    if (!settings.smtp.host) this.ctx.log.info({ outboxId: outbox.id, to: message.to, link }, 'SMTP not configured: invite email kept in the outbox');
+    await this.em.nativeUpdate(OutboxMessage, { id: outbox.id }, delivered ? { sentAt: new Date() } : { error });
+    return { invite, delivered, outboxId: outbox.id };
+  }
+
+  async update(ref: string, input: UpdateInviteInput): Promise<Invite> {
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new BadInputError('expiresAt must lie in the future.', 'input.expiresAt');
+    }
+    return this.tx(async (em) => {
+      const invite = await this.load(em, ref);
+      const before = { maxUses: invite.maxUses ?? null, expiresAt: invite.expiresAt ?? null };
+      if (input.maxUses !== undefined) invite.maxUses = input.maxUses;
+      if (input.expiresAt !== undefined) invite.expiresAt = input.expiresAt;
+      this.ctx.services.audit.record(em, {
+        action: 'invite.update',
+        subjects: [inviteSubject(invite)],
+        data: { before, after: { maxUses: invite.maxUses ?? null, expiresAt: invite.expiresAt ?? null } },
+        message: 'updated an invite',
+      });
+      return invite;
+    });
+  }
+
+  async revoke(ref: string): Promise<Invite> {
+    return this.tx(async (em) => {
+      const invite = await this.load(em, ref);
+      invite.revoked = true;
+      this.ctx.services.audit.record(em, { action: 'invite.revoke', subjects: [inviteSubject(invite)], message: 'revoked an invite' });
+      return invite;
+    });
+  }
+
+  async delete(ref: string): Promise<string> {
+    return this.tx(async (em) => {
+      const invite = await this.load(em, ref);
+      em.remove(invite);
+      this.ctx.services.audit.record(em, { action: 'invite.delete', subjects: [inviteSubject(invite)], message: 'deleted an invite' });
+      return invite.token;
+    });
+  }
+}
+
+/**
+ * Takes one use of an invite atomically inside the caller's transaction: the conditional UPDATE is
+ * the check, so of concurrent registrations on a 1-use invite exactly one gets a row back.
+ */
+export async function consumeInvite(em: EntityManager, token: string, now: number | Date): Promise<Invite | null> {
+  const knex = emKnex(em);
+  const updated = await knex('invites')
+    .where('token', token)
+    .where('revoked', false)
+    .where((w) => w.whereNull('max_uses').orWhereRaw('uses < max_uses'))
+    .where((w) => w.whereNull('expires_at').orWhere('expires_at', '>', now))
+    .increment('uses', 1);
+  if (!updated) return null;
+  return em.findOne(Invite, { token }, { refresh: true });
+}

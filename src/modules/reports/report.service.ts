@@ -1,0 +1,207 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { BadInputError, NotFoundError } from '../../errors/errors';
+import { emKnex } from '../../db/db';
+import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
+import { subject } from '../audit/audit.service';
+import { BaseService, parseId } from '../base.service';
+import { holds, isPrivilege, Privilege } from '../privileges/privilege.enum';
+import { decodeStringSet } from '../../db/string-set.type';
+import { User } from '../users/user.entity';
+import { Report, ReportNote, REPORT_STATES, ReportState } from './report.entity';
+import type { FileReportInput, ReportFilter, ReportStateResult, ReportStateUpdate } from './report.inputs';
+
+const reportSubject = (r: Report) => ({ type: 'report', id: String(r.id), name: null });
+
+/** Sets the open reports about `accountIds` to resolved, inside the caller's transaction. */
+export async function resolveOpenReports(em: EntityManager, accountIds: number[]): Promise<number> {
+  return emKnex(em)('reports')
+    .whereIn('account_id', accountIds)
+    .where('state', ReportState.open)
+    .update({ state: ReportState.resolved, updated_at: em.getPlatform().processDateProperty(new Date()) as never });
+}
+
+export class ReportService extends BaseService {
+  private where(filter: ReportFilter | null | undefined): FilterQuery<Report> {
+    const where: Record<string, unknown> = {};
+    if (filter?.state) where.state = filter.state;
+    if (filter?.accountId != null) where.account = parseId(filter.accountId, 'filter.accountId');
+    if (filter?.reporterId != null) where.reporter = parseId(filter.reporterId, 'filter.reporterId');
+    return where as FilterQuery<Report>;
+  }
+
+  /** Newest first; keyset cursors walk ids downwards. */
+  async list(filter: ReportFilter | null | undefined, args: PageArgs) {
+    const page = pageRequest(args);
+    const where = this.where(filter);
+    const keyed = page.afterId != null ? { $and: [where, { id: { $lt: page.afterId } }] } : where;
+    const rows = await this.em.find(Report, keyed as FilterQuery<Report>, {
+      orderBy: { id: 'desc' },
+      limit: page.limit + 1,
+      offset: page.offset || undefined,
+    });
+    return { ...toPage(rows, page.limit), count: () => this.em.fork().count(Report, where) };
+  }
+
+  async get(id: string): Promise<Report> {
+    const report = await this.em.findOne(Report, { id: parseId(id) });
+    if (!report) throw new NotFoundError('Report', id);
+    return report;
+  }
+
+  async file(input: FileReportInput): Promise<Report> {
+    const viewer = this.viewer;
+    const { reports } = (await this.ctx.settings()).rateLimits;
+    await this.ctx.deps.rateLimits.consume([
+      [{ keyPrefix: 'report_user', points: reports.perUser, durationSeconds: reports.windowSeconds }, String(viewer.id)],
+    ]);
+    const accountId = parseId(input.accountId, 'input.accountId');
+    return this.tx(async (em) => {
+      const account = await em.findOne(User, { id: accountId });
+      if (!account) throw new NotFoundError('User', input.accountId);
+      const report = em.create(Report, {
+        reporter: em.getReference(User, viewer.id),
+        account,
+        content: input.content.map((c) => ({ id: c.id ?? null, uri: c.uri ?? null, text: c.text ?? null })),
+        comment: input.comment ?? null,
+      });
+      await em.flush();
+      this.ctx.services.audit.record(em, {
+        action: 'report.create',
+        subjects: [reportSubject(report), subject.user(account)],
+        data: { content: report.content.length },
+        message: `reported @${account.username}`,
+      });
+      return report;
+    });
+  }
+
+  /** Akkoma's batch semantics: each item is its own transaction; a bad id or state fails that item only. */
+  async setStates(updates: ReportStateUpdate[]): Promise<ReportStateResult[]> {
+    if (updates.length === 0 || updates.length > 500) throw new BadInputError('updates must hold 1–500 items.', 'updates');
+    const results: ReportStateResult[] = [];
+    for (const u of updates) {
+      if (!REPORT_STATES.includes(u.state)) {
+        results.push({ id: u.id, ok: false, code: 'BAD_USER_INPUT', error: `Unsupported state: ${u.state}` });
+        continue;
+      }
+      const id = /^[1-9]\d{0,14}$/.test(u.id) ? Number(u.id) : null;
+      const report = id
+        ? await this.tx(async (em) => {
+            const r = await em.findOne(Report, { id });
+            if (!r) return null;
+            const before = r.state;
+            r.state = u.state as ReportState;
+            this.ctx.services.audit.record(em, {
+              action: 'report.update_state',
+              subjects: [reportSubject(r)],
+              data: { before, after: r.state },
+              message: `set report #${r.id} to ${r.state}`,
+            });
+            return r;
+          })
+        : null;
+      results.push(
+        report ? { id: u.id, ok: true, report } : { id: u.id, ok: false, code: 'NOT_FOUND', error: `Report not found: ${u.id}` },
+      );
+    }
+    return results;
+  }
+
+  async addNote(reportId: string, content: string): Promise<ReportNote> {
+    const viewer = this.viewer;
+    if (!content.trim() || content.length > 5000) throw new BadInputError('content must be 1–5000 characters.', 'content');
+    return this.tx(async (em) => {
+      const report = await em.findOne(Report, { id: parseId(reportId, 'reportId') });
+      if (!report) throw new NotFoundError('Report', reportId);
+      const note = em.create(ReportNote, { report, content, authorId: viewer.id, authorUsername: viewer.username });
+      await em.flush();
+      this.ctx.services.audit.record(em, {
+        action: 'report.note',
+        subjects: [reportSubject(report)],
+        data: { noteId: note.id },
+        message: `added a note to report #${report.id}`,
+      });
+      return note;
+    });
+  }
+
+  async deleteNote(reportId: string, noteId: string): Promise<string> {
+    return this.tx(async (em) => {
+      const note = await em.findOne(ReportNote, { id: parseId(noteId, 'noteId'), report: parseId(reportId, 'reportId') });
+      if (!note) throw new NotFoundError('ReportNote', noteId);
+      em.remove(note);
+      this.ctx.services.audit.record(em, {
+        action: 'report.note_delete',
+        subjects: [{ type: 'report', id: reportId, name: null }],
+        data: { noteId: note.id, content: note.content },
+        message: `deleted a note from report #${reportId}`,
+      });
+      return String(note.id);
+    });
+  }
+
+  /** Assigns a report to a moderator (someone holding MODERATE_REPORTS), or unassigns it with null. */
+  async assign(reportId: string, assigneeId: string | null | undefined): Promise<Report> {
+    const assignee = assigneeId != null ? parseId(assigneeId, 'assigneeId') : null;
+    if (assignee != null) {
+      const privileges = await this.effectivePrivileges(assignee);
+      if (privileges === null) throw new NotFoundError('User', assigneeId!);
+      if (!holds(privileges, Privilege.MODERATE_REPORTS)) {
+        throw new BadInputError('The assignee must hold MODERATE_REPORTS.', 'assigneeId');
+      }
+    }
+    return this.tx(async (em) => {
+      const report = await em.findOne(Report, { id: parseId(reportId, 'reportId') });
+      if (!report) throw new NotFoundError('Report', reportId);
+      report.assignee = assignee != null ? em.getReference(User, assignee) : null;
+      this.ctx.services.audit.record(em, {
+        action: 'report.assign',
+        subjects: [reportSubject(report)],
+        data: { assigneeId: assignee },
+        message: assignee != null ? `assigned report #${report.id}` : `unassigned report #${report.id}`,
+      });
+      return report;
+    });
+  }
+
+  private async effectivePrivileges(userId: number): Promise<Set<Privilege> | null> {
+    const user = await this.ctx.loaders.userById.load(userId);
+    if (!user) return null;
+    const roles = await this.ctx.loaders.rolesByUser.load(userId);
+    const set = new Set<Privilege>();
+    for (const p of [...user.privileges, ...roles.flatMap((r) => decodeStringSet(r.privileges))]) if (isPrivilege(p)) set.add(p);
+    return set;
+  }
+
+  /** Reports grouped by reported account, accounts with the newest report first. */
+  async grouped(state: ReportState | null | undefined, args: PageArgs) {
+    const page = pageRequest({ ...args, after: null });
+    const knex = this.ctx.db.knex;
+    const base = () => {
+      const qb = knex('reports as r');
+      if (state) qb.where('r.state', state);
+      return qb;
+    };
+    const rows = (await base()
+      .select('r.account_id')
+      .count({ n: '*' })
+      .max({ last: 'r.id' })
+      .groupBy('r.account_id')
+      .orderBy('last', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)) as Array<{ account_id: number; n: unknown }>;
+    const accountIds = rows.map((r) => Number(r.account_id));
+    const reports = accountIds.length
+      ? await this.em.find(Report, { account: { $in: accountIds }, ...(state ? { state } : {}) }, { orderBy: { id: 'desc' } })
+      : [];
+    const total = async () => Number(((await base().countDistinct({ n: 'r.account_id' }).first()) as { n: unknown }).n);
+    return {
+      groups: rows.map((r) => ({
+        accountId: Number(r.account_id),
+        count: Number(r.n),
+        reports: reports.filter((rep) => rep.account.id === Number(r.account_id)),
+      })),
+      total,
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { BadInputError } from '../../errors/errors';
+import { BaseService } from '../base.service';
+import { SettingsRow } from './settings.entity';
+import {
+  changedPaths,
+  deepMerge,
+  defaultSettings,
+  redact,
+  RESTART_KEYS,
+  SettingsSchema,
+  type Settings,
+} from './settings.schema';
+import type { Config } from '../../config/config';
+
+export interface SettingsPayloadValue {
+  settings: Record<string, unknown>;
+  restartRequired: boolean;
+}
+
+/** Reads the stored document, creating it from the defaults (and environment) on first use. */
+export async function loadSettings(em: EntityManager, config: Config): Promise<{ row: SettingsRow; settings: Settings }> {
+  let row = await em.findOne(SettingsRow, { id: 1 });
+  if (!row) {
+    row = em.create(SettingsRow, { id: 1, document: defaultSettings(config) as unknown as Record<string, unknown> });
+    await em.flush();
+  }
+  // Keys added by later versions get their defaults; a stored document that no longer validates
+  // falls back to the defaults for the parts that fail.
+  const merged = deepMerge(defaultSettings(config), row.document);
+  const parsed = SettingsSchema.safeParse(merged);
+  return { row, settings: parsed.success ? parsed.data : defaultSettings(config) };
+}
+
+export class SettingsService extends BaseService {
+  async read(): Promise<SettingsPayloadValue> {
+    const { row, settings } = await loadSettings(this.em.fork(), this.ctx.deps.config);
+    return { settings: redact(settings), restartRequired: row.restartRequired };
+  }
+
+  /** Validates a whole document; errors name the path. A missing smtp.password keeps the stored one. */
+  private validate(candidate: unknown, current: Settings): Settings {
+    const withSecret = deepMerge(candidate, {}) as Record<string, unknown>;
+    const smtp = withSecret?.smtp as Record<string, unknown> | undefined;
+    if (smtp && !('password' in smtp)) smtp.password = current.smtp.password;
+    if (smtp && 'passwordSet' in smtp) delete smtp.passwordSet;
+    const parsed = SettingsSchema.safeParse(withSecret);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue.path.join('.') || '(root)';
+      throw new BadInputError(`Invalid settings at ${path}: ${issue.message}`, `settings.${path}`, {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    }
+    return parsed.data;
+  }
+
+  private async write(compute: (current: Settings) => unknown, action: string): Promise<SettingsPayloadValue> {
+    return this.tx(async (em) => {
+      const { row, settings: current } = await loadSettings(em, this.ctx.deps.config);
+      const next = this.validate(compute(current), current);
+      const changed = changedPaths(current, next);
+      const shown = (s: Settings) => redact(s);
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      for (const path of changed) {
+        before[path] = path === 'smtp.password' ? '(secret)' : pick(shown(current), path);
+        after[path] = path === 'smtp.password' ? '(secret)' : pick(shown(next), path);
+      }
+      row.document = next as unknown as Record<string, unknown>;
+      if (changed.some((p) => RESTART_KEYS.some((k) => p === k || p.startsWith(`${k}.`)))) row.restartRequired = true;
+      this.ctx.services.audit.record(em, {
+        action,
+        subjects: [{ type: 'settings', id: '1', name: 'settings' }],
+        data: { changed, before, after },
+        message: `changed settings (${changed.join(', ') || 'no changes'})`,
+      });
+      this.ctx.invalidateSettings();
+      return { settings: redact(next), restartRequired: row.restartRequired };
+    });
+  }
+
+  replace(document: unknown): Promise<SettingsPayloadValue> {
+    return this.write(() => document, 'settings.replace');
+  }
+
+  patch(patch: unknown): Promise<SettingsPayloadValue> {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new BadInputError('patch must be a JSON object.', 'patch');
+    }
+    return this.write((current) => deepMerge(current, patch), 'settings.patch');
+  }
+}
+
+function pick(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+}

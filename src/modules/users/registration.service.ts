@@ -1,0 +1,88 @@
+import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
+import { issueToken, type Session } from '../../auth/auth.service';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
+import { BadInputError, ConflictError, ForbiddenError } from '../../errors/errors';
+import { subject } from '../audit/audit.service';
+import { BaseService } from '../base.service';
+import { consumeInvite } from '../invites/invite.service';
+import { INVITE_TOKEN_PATTERN } from '../invites/invite.inputs';
+import { normalizePrivileges } from '../privileges/privilege.enum';
+import { Role } from '../roles/role.entity';
+import { User } from './user.entity';
+import { USERNAME_PATTERN, USERNAME_RULE } from './user.inputs';
+
+@InputType()
+export class RegisterInput {
+  @Field()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
+  username!: string;
+
+  @Field()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters` })
+  password!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be a valid address' })
+  @MaxLength(320)
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Required when registration is by invite.' })
+  @IsOptional()
+  @Matches(INVITE_TOKEN_PATTERN, { message: 'inviteToken must be 1–64 characters of A-Z a-z 0-9 . _ ~ -' })
+  inviteToken?: string | null;
+}
+
+/**
+ * Self-registration. The settings choose open, invite (default) or closed; on an empty database the
+ * first account registers whatever the mode and becomes admin (the Socks rule). An invite's use is
+ * taken atomically and its grants are applied in the same transaction as the account.
+ */
+export class RegistrationService extends BaseService {
+  async register(input: RegisterInput): Promise<Session> {
+    const settings = await this.ctx.settings();
+    const { register } = settings.rateLimits;
+    await this.ctx.deps.rateLimits.consume([
+      [{ keyPrefix: 'register_addr', points: register.perAddress, durationSeconds: register.windowSeconds }, this.ctx.ip],
+    ]);
+    const mode = settings.registration.mode;
+    if (mode === 'invite' && !input.inviteToken) {
+      // Checked again inside the transaction: an empty database needs no invite.
+      const any = await this.em.count(User, {});
+      if (any > 0) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
+    }
+    const passwordHash = await this.ctx.deps.hasher.hash(input.password);
+    return this.tx(async (em) => {
+      const first = (await em.count(User, {})) === 0;
+      if (!first && mode === 'closed') throw new ForbiddenError('Registration is closed.', { reason: 'REGISTRATION_CLOSED' });
+      if (await em.findOne(User, { username: input.username })) {
+        throw new ConflictError(`Username is taken: ${input.username}`, { field: 'username' });
+      }
+      const email = input.email?.toLowerCase() ?? null;
+      if (email && (await em.findOne(User, { email }))) throw new ConflictError('Email is taken.', { field: 'email' });
+
+      const invite =
+        input.inviteToken && !first ? await consumeInvite(em, input.inviteToken, this.ctx.db.date(new Date())) : null;
+      if (input.inviteToken && !first && !invite) {
+        throw new ForbiddenError('The invite token is unknown, expired, revoked or used up.', { reason: 'INVALID_INVITE' });
+      }
+      if (!first && mode === 'invite' && !invite) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
+
+      const user = em.create(User, { username: input.username, email, passwordHash });
+      const roleNames = first ? ['admin'] : (invite?.grantRoles ?? []);
+      if (roleNames.length) for (const role of await em.find(Role, { name: { $in: roleNames } })) user.roles.add(role);
+      if (invite) user.privileges = normalizePrivileges(invite.grantPrivileges);
+      const session = issueToken(em, user, settings.tokenLifetimeSeconds);
+      await em.flush();
+      this.ctx.services.audit.record(em, {
+        actor: { id: user.id, username: user.username },
+        action: 'user.register',
+        subjects: [subject.user(user), ...(invite ? [{ type: 'invite', id: String(invite.id), name: invite.name ?? null }] : [])],
+        data: { first, invite: invite ? { id: invite.id, grants: { privileges: invite.grantPrivileges, roles: invite.grantRoles } } : null },
+        message: `registered${first ? ' as the first user (admin)' : invite ? ' with an invite' : ''}`,
+      });
+      return { ...session, user };
+    });
+  }
+}
