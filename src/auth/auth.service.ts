@@ -57,6 +57,7 @@ export class AuthService extends BaseService {
     return this.tx(async (em) => {
       const u = await em.findOneOrFail(User, user.id);
       const { token, expiresAt } = issueToken(em, u, lifetime, deviceName);
+      this.ctx.signedIn.userId = u.id;
       this.ctx.services.audit.record(em, {
         actor: { id: u.id, username: u.username },
         action: 'session.login',

@@ -24,6 +24,11 @@ export interface Context {
    * transaction: on SQLite a read beside an open transaction would wait for its connection.
    */
   settings(): Promise<Settings>;
+  /**
+   * The account a login or registration in this request signed in: its own record is readable.
+   * A holder object, because Apollo hands resolvers a shallow copy of the context.
+   */
+  signedIn: { userId: number | null };
   invalidateSettings(): void;
 }
 
@@ -51,6 +56,7 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
     log: req.log,
     deps,
     services: undefined as unknown as Services,
+    signedIn: { userId: null },
     settings: () => (settings ??= loadSettings(em.fork(), deps.config).then((r) => r.settings)),
     invalidateSettings: () => {
       settings = null;

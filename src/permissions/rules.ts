@@ -57,13 +57,18 @@ export function selfOrCan(privilege: Privilege, arg = 'id') {
   }));
 }
 
-/** The field's parent object is the viewer's own user, or the viewer holds any of `privileges`. */
+/**
+ * The field's parent object is the viewer's own user (or the account this request just signed in),
+ * or the viewer holds any of `privileges`.
+ */
 export function ownRecordOrAny(privileges: Privilege[]) {
   const name = `own-record-or-${privileges.join('-')}`;
   return memo(name, () => rule(name, { cache: 'no_cache' })((parent: { id?: unknown }, _a, ctx: Context) => {
     const v = ctx.viewer;
+    const own = v?.id ?? ctx.signedIn.userId;
+    if (own != null && String(parent?.id) === String(own)) return true;
     if (!v) return unauthenticated(ctx, name);
-    if (String(parent?.id) === String(v.id) || privileges.some((p) => holds(v.privileges, p))) return true;
+    if (privileges.some((p) => holds(v.privileges, p))) return true;
     return missing(privileges[0], name);
   }));
 }

@@ -75,6 +75,7 @@ export class RegistrationService extends BaseService {
       if (invite) user.privileges = normalizePrivileges(invite.grantPrivileges);
       const session = issueToken(em, user, settings.tokenLifetimeSeconds);
       await em.flush();
+      this.ctx.signedIn.userId = user.id;
       this.ctx.services.audit.record(em, {
         actor: { id: user.id, username: user.username },
         action: 'user.register',
