@@ -145,7 +145,15 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
-      await server.close();
+      // Keep-alive connections that turn idle after close() began (the one carrying a shutdown
+      // request, say) would hold it open until their timeout: close each as soon as it is idle,
+      // while requests still in flight finish.
+      const reaper = setInterval(() => server.server.closeIdleConnections(), 50);
+      try {
+        await server.close();
+      } finally {
+        clearInterval(reaper);
+      }
       await apollo.stop().catch(() => undefined);
       redis?.disconnect();
       if (!opts.orm) await orm.close(true);

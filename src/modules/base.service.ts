@@ -17,6 +17,15 @@ export function parseIds(ids: readonly (string | number)[], field = 'ids'): numb
   return [...new Set(ids.map((id, i) => parseId(id, `${field}[${i}]`)))];
 }
 
+/** PostgreSQL's 40001 (serialization_failure) / 40P01 (deadlock), however the driver wrapped it. */
+function isSerializationFailure(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '40001' || code === '40P01') return true;
+  }
+  return /could not serialize access/i.test(String((err as Error)?.message));
+}
+
 export abstract class BaseService {
   constructor(protected readonly ctx: Context) {}
 
@@ -36,11 +45,19 @@ export abstract class BaseService {
   }
 
   /**
-   * One transaction for a change and its audit entry. Read-then-write invariants (last ALL holder)
-   * need SERIALIZABLE on PostgreSQL; SQLite runs one writer at a time through a single connection.
+   * One transaction for a change and its audit entry. SQLite runs one writer at a time through a
+   * single connection. On PostgreSQL, `serializable` is for read-then-write invariants (the last ALL
+   * holder): such a transaction is retried when PostgreSQL reports a serialization conflict.
    */
-  protected tx<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    const serializable = this.ctx.deps.db.driver === 'postgresql';
-    return this.em.transactional(fn, serializable ? { isolationLevel: IsolationLevel.SERIALIZABLE } : {});
+  protected async tx<T>(fn: (em: EntityManager) => Promise<T>, opts: { serializable?: boolean } = {}): Promise<T> {
+    if (!opts.serializable || this.ctx.deps.db.driver !== 'postgresql') return this.em.transactional(fn);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.em.transactional(fn, { isolationLevel: IsolationLevel.SERIALIZABLE });
+      } catch (err) {
+        if (attempt >= 5 || !isSerializationFailure(err)) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt * Math.random()));
+      }
+    }
   }
 }

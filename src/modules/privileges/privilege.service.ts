@@ -49,6 +49,6 @@ export class UserPrivilegeService extends BaseService {
         message: `set privileges of @${user.username} to ${next.join(', ') || 'none'} (was ${before.join(', ') || 'none'})`,
       });
       return user;
-    });
+    }, { serializable: true });
   }
 }

@@ -96,7 +96,7 @@ export class RoleService extends BaseService {
         message: `updated role ${role.name}`,
       });
       return role;
-    });
+    }, { serializable: true });
   }
 
   async delete(id: string): Promise<string> {
@@ -114,7 +114,7 @@ export class RoleService extends BaseService {
         message: `deleted role ${role.name}`,
       });
       return String(role.id);
-    });
+    }, { serializable: true });
   }
 
   /** Assigning a role hands out its privileges: the escalation rule applies to them. */
@@ -143,6 +143,6 @@ export class RoleService extends BaseService {
         message: `${assign ? 'gave' : 'took'} role ${role.name} ${assign ? 'to' : 'from'} ${users.map((u) => `@${u.username}`).join(', ')}`,
       });
       return users;
-    });
+    }, { serializable: true });
   }
 }

@@ -150,7 +150,7 @@ export class UserService extends BaseService {
         message: `deleted ${users.map((u) => `@${u.username}`).join(', ')}`,
       });
       return userIds.map(String);
-    });
+    }, { serializable: true });
   }
 
   /** Deactivation signs the users out at once (their tokens are deleted in the same transaction). */
@@ -179,7 +179,7 @@ export class UserService extends BaseService {
         }`,
       });
       return users;
-    });
+    }, { serializable: true });
   }
 
   async setTags(ids: string[], tags: string[], add: boolean): Promise<User[]> {
