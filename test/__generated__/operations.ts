@@ -184,10 +184,14 @@ export type UserFilter = {
   /** true: active only; false: deactivated only. */
   active?: boolean | null | undefined;
   approved?: boolean | null | undefined;
+  /** Substring of the display name. */
+  displayName?: string | null | undefined;
   email?: string | null | undefined;
   emailConfirmed?: boolean | null | undefined;
   /** Members of this group. */
   group?: string | null | undefined;
+  /** Every Gatehouse account is local: false matches none (Pleroma "external"). */
+  local?: boolean | null | undefined;
   /** Substring of username, email or display name. */
   query?: string | null | undefined;
   /** Users holding any of these roles (by name). */

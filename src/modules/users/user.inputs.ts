@@ -83,6 +83,17 @@ export class UserFilter {
   @MaxLength(320)
   email?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Substring of the display name.' })
+  @IsOptional()
+  @MaxLength(256)
+  displayName?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Every Gatehouse account is local: false matches none (Pleroma "external").',
+  })
+  local?: boolean | null;
+
   @Field(() => Boolean, { nullable: true, description: 'true: active only; false: deactivated only.' })
   active?: boolean | null;
 

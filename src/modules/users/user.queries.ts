@@ -54,6 +54,8 @@ export function mapUserRow(r: Record<string, unknown>): UserRecord {
 export interface UserFilterValues {
   query?: string | null;
   username?: string | null;
+  displayName?: string | null;
+  local?: boolean | null;
   email?: string | null;
   active?: boolean | null;
   approved?: boolean | null;
@@ -77,6 +79,8 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
   }
   if (f.username) qb.whereRaw(db.ilike('u.username'), [likeContains(f.username)]);
   if (f.email) qb.whereRaw(db.ilike('u.email'), [likeContains(f.email)]);
+  if (f.displayName) qb.whereRaw(db.ilike('u.display_name'), [likeContains(f.displayName)]);
+  if (f.local === false) qb.whereRaw('1 = 0');
   if (f.active != null) qb.where('u.active', f.active);
   if (f.approved != null) qb.where('u.approved', f.approved);
   if (f.emailConfirmed != null) qb.where('u.email_confirmed', f.emailConfirmed);

@@ -94,20 +94,29 @@ export class UserResolver {
     return services.users.update(id, input);
   }
 
-  @Mutation(() => [ID], { description: 'Deletes users, all or none; answers their ids.' })
-  deleteUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[]) {
-    return services.users.delete(ids);
+  @Mutation(() => [ID], { description: 'Deletes users (by ids or usernames), all or none; answers their ids.' })
+  deleteUsers(
+    @Ctx() { services }: Context,
+    @Arg('ids', () => [ID], { nullable: true }) ids?: string[],
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return services.users.delete(ids, usernames);
   }
 
-  @Mutation(() => [User])
-  activateUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[]) {
-    return services.users.setActive(ids, true);
+  @Mutation(() => [User], { description: 'Activates users (by ids or usernames).' })
+  activateUsers(
+    @Ctx() { services }: Context,
+    @Arg('ids', () => [ID], { nullable: true }) ids?: string[],
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return services.users.setActive({ ids, usernames }, true);
   }
 
-  @Mutation(() => [User], { description: 'Deactivates users and revokes their tokens at once.' })
+  @Mutation(() => [User], { description: 'Deactivates users (by ids or usernames) and revokes their tokens at once.' })
   deactivateUsers(
     @Ctx() { services }: Context,
-    @Arg('ids', () => [ID]) ids: string[],
+    @Arg('ids', () => [ID], { nullable: true }) ids?: string[],
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
     @Arg('reason', () => String, { nullable: true }) reason?: string,
     @Arg('resolveReports', () => Boolean, {
       defaultValue: false,
@@ -115,17 +124,27 @@ export class UserResolver {
     })
     resolveReports?: boolean,
   ) {
-    return services.users.setActive(ids, false, reason, resolveReports);
+    return services.users.setActive({ ids, usernames }, false, reason, resolveReports);
   }
 
-  @Mutation(() => [User])
-  tagUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[], @Arg('tags', () => [String]) tags: string[]) {
-    return services.users.setTags(ids, tags, true);
+  @Mutation(() => [User], { description: 'Adds tags to users (by ids or usernames).' })
+  tagUsers(
+    @Ctx() { services }: Context,
+    @Arg('tags', () => [String]) tags: string[],
+    @Arg('ids', () => [ID], { nullable: true }) ids?: string[],
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return services.users.setTags({ ids, usernames }, tags, true);
   }
 
-  @Mutation(() => [User])
-  untagUsers(@Ctx() { services }: Context, @Arg('ids', () => [ID]) ids: string[], @Arg('tags', () => [String]) tags: string[]) {
-    return services.users.setTags(ids, tags, false);
+  @Mutation(() => [User], { description: 'Removes tags from users (by ids or usernames).' })
+  untagUsers(
+    @Ctx() { services }: Context,
+    @Arg('tags', () => [String]) tags: string[],
+    @Arg('ids', () => [ID], { nullable: true }) ids?: string[],
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return services.users.setTags({ ids, usernames }, tags, false);
   }
 
   @Mutation(() => User, { description: "Replaces, adds to or removes from a user's direct privileges." })

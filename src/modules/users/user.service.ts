@@ -34,6 +34,22 @@ export class UserService extends BaseService {
     return { ...toPage(rows, page.limit), count };
   }
 
+  /**
+   * Users named by ids or by usernames (exactly one of the two): the REST dialects name users by
+   * nickname or localpart. Fails naming the first unknown one, before anything changes.
+   */
+  async resolveRefs(ids?: readonly string[] | null, usernames?: readonly string[] | null): Promise<number[]> {
+    if ((ids == null) === (usernames == null)) throw new BadInputError('Give exactly one of ids or usernames.', 'ids');
+    if (ids != null) return parseIds(ids);
+    const names = [...new Set(usernames!)];
+    if (names.length === 0) throw new BadInputError('usernames must not be empty.', 'usernames');
+    if (names.length > 500) throw new BadInputError('usernames may hold at most 500 items.', 'usernames');
+    const rows = (await this.ctx.db.knex('users').whereIn('username', names).select('id', 'username')) as Array<{ id: number; username: string }>;
+    const byName = new Map(rows.map((r) => [r.username, Number(r.id)]));
+    for (const n of names) if (!byName.has(n)) throw new NotFoundError('User', n);
+    return names.map((n) => byName.get(n)!);
+  }
+
   /** Loads every id or fails naming the first missing one: bulk changes are all-or-nothing. */
   async loadAll(em: EntityManager, ids: number[]): Promise<User[]> {
     const users = await em.find(User, { id: { $in: ids } });
@@ -137,8 +153,8 @@ export class UserService extends BaseService {
     });
   }
 
-  async delete(ids: string[]): Promise<string[]> {
-    const userIds = parseIds(ids);
+  async delete(ids?: string[] | null, usernames?: string[] | null): Promise<string[]> {
+    const userIds = await this.resolveRefs(ids, usernames);
     return this.tx(async (em) => {
       const users = await this.loadAll(em, userIds);
       await keepingAnAllHolder(em, async () => {
@@ -154,8 +170,13 @@ export class UserService extends BaseService {
   }
 
   /** Deactivation signs the users out at once (their tokens are deleted in the same transaction). */
-  async setActive(ids: string[], active: boolean, reason?: string | null, resolveReports = false): Promise<User[]> {
-    const userIds = parseIds(ids);
+  async setActive(
+    refs: { ids?: string[] | null; usernames?: string[] | null },
+    active: boolean,
+    reason?: string | null,
+    resolveReports = false,
+  ): Promise<User[]> {
+    const userIds = await this.resolveRefs(refs.ids, refs.usernames);
     if (reason && reason.length > 1000) throw new BadInputError('reason may be at most 1000 characters.', 'reason');
     const actor = this.ctx.viewer;
     return this.tx(async (em) => {
@@ -182,8 +203,8 @@ export class UserService extends BaseService {
     }, { serializable: true });
   }
 
-  async setTags(ids: string[], tags: string[], add: boolean): Promise<User[]> {
-    const userIds = parseIds(ids);
+  async setTags(refs: { ids?: string[] | null; usernames?: string[] | null }, tags: string[], add: boolean): Promise<User[]> {
+    const userIds = await this.resolveRefs(refs.ids, refs.usernames);
     if (tags.length === 0 || tags.length > 50) throw new BadInputError('tags must hold 1–50 items.', 'tags');
     tags.forEach((t, i) => {
       if (!TAG_PATTERN.test(t)) throw new BadInputError(`tags[${i}] must be 1–64 characters of A-Z a-z 0-9 : . _ -`, `tags[${i}]`);
