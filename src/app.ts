@@ -21,6 +21,8 @@ import { limitValidationRules, QUERY_LIMITS } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
 import { loadSettings } from './modules/settings/settings.service';
+import { mountDialect } from './rest/dialect';
+import { pleromaDialect } from './rest/pleroma';
 import type { Lifecycle } from './modules/process/process.service';
 
 /** Apollo Sandbox runs from this origin; it must be able to reach /graphql. */
@@ -126,6 +128,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     buildContext(deps, { token: bearerToken(req.headers.authorization), ip: req.ip, log: req.log });
 
   await server.register(fastifyApollo(apollo), { path: '/graphql', context: contextFor });
+
+  await mountDialect(server, apollo, deps, pleromaDialect);
 
   server.get('/healthz', async (_req, reply) => {
     try {

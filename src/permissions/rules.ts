@@ -52,7 +52,11 @@ export function selfOrCan(privilege: Privilege, arg = 'id') {
     if (!v) return unauthenticated(ctx, name);
     if (holds(v.privileges, privilege)) return true;
     const self =
-      args[arg] != null ? String(args[arg]) === String(v.id) : args.username != null && args.username === v.username;
+      args[arg] != null
+        ? String(args[arg]) === String(v.id)
+        : args.idOrUsername != null
+          ? args.idOrUsername === String(v.id) || args.idOrUsername === v.username
+          : args.username != null && args.username === v.username;
     return self ? true : missing(privilege, name);
   }));
 }

@@ -23,7 +23,10 @@ export class UserResolver {
     @Ctx() { services }: Context,
     @Arg('id', () => ID, { nullable: true }) id?: string,
     @Arg('username', () => String, { nullable: true }) username?: string,
+    @Arg('idOrUsername', () => String, { nullable: true, description: 'An id, else a username (Pleroma nickname_or_id).' })
+    idOrUsername?: string,
   ) {
+    if (idOrUsername != null) return services.users.getByIdOrUsername(idOrUsername);
     return id != null ? services.users.get(id) : services.users.getByUsername(username ?? '');
   }
 

@@ -24,6 +24,11 @@ export class UserService extends BaseService {
     return user;
   }
 
+  async getByIdOrUsername(ref: string): Promise<UserRecord> {
+    const byId = /^[1-9]\d{0,14}$/.test(ref) ? await this.ctx.loaders.userById.load(Number(ref)) : null;
+    return byId ?? this.getByUsername(ref);
+  }
+
   async list(filter: UserFilter | null | undefined, args: PageArgs) {
     const page = pageRequest(args);
     const { rows, count } = await listUsers(

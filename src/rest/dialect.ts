@@ -1,0 +1,79 @@
+import type { ApolloServer } from '@apollo/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../app-deps';
+import { AppError, type ErrorCode } from '../errors/errors';
+import type { Context } from '../graphql/context';
+import { runOperation } from './run-operation';
+import type { OperationError, RestAnswer, RestRequest, RouteRow, UnimplementedRow } from './route';
+
+/** A dialect: where it is mounted, its rows, how it reads a token and how it writes every error. */
+export interface Dialect {
+  name: string;
+  prefixes: string[];
+  rows: RouteRow[];
+  unimplemented: UnimplementedRow[];
+  token(req: FastifyRequest): string | null;
+  /** One answer per catalog code (`satisfies Record<ErrorCode, …>` in each dialect). */
+  error(error: OperationError): RestAnswer;
+  notFound: RestAnswer;
+  notImplemented: RestAnswer;
+  /** Body that is not JSON, or parameters that cannot be read. */
+  badRequest(message: string): RestAnswer;
+}
+
+export type ErrorTable = Record<ErrorCode, (e: OperationError) => RestAnswer>;
+
+function send(reply: FastifyReply, answer: RestAnswer) {
+  reply.code(answer.status);
+  if (answer.status === 204 || answer.body === undefined) return reply.send();
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
+}
+
+function restRequest(req: FastifyRequest): RestRequest {
+  const body = req.body;
+  return {
+    params: (req.params ?? {}) as Record<string, string>,
+    query: (req.query ?? {}) as Record<string, unknown>,
+    body: body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {},
+  };
+}
+
+/** Mounts a dialect under each of its prefixes, each in its own encapsulated context (own 404 and errors). */
+export async function mountDialect(server: FastifyInstance, apollo: ApolloServer<Context>, deps: AppDeps, dialect: Dialect) {
+  for (const prefix of dialect.prefixes) {
+    await server.register(
+      async (scope) => {
+        scope.setNotFoundHandler((_req, reply) => send(reply, dialect.notFound));
+        scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+          if (err instanceof AppError) return send(reply, dialect.error(toOperationError(err)));
+          if (err.statusCode && err.statusCode < 500) return send(reply, dialect.badRequest(err.message));
+          req.log.error({ err }, `${dialect.name} route failed`);
+          return send(reply, dialect.error({ code: 'INTERNAL', message: 'Internal server error', extensions: {} }));
+        });
+        for (const r of dialect.rows) {
+          scope.route({
+            method: r.method,
+            url: r.path,
+            handler: async (req, reply) => {
+              const rest = restRequest(req);
+              const variables = r.variables(rest);
+              const outcome = await runOperation(apollo, deps, req, dialect.token(req), r, variables);
+              if (outcome.error) return send(reply, r.onError?.(outcome.error, rest) ?? dialect.error(outcome.error));
+              const body = r.serialize ? r.serialize(outcome.data as never, rest) : outcome.data;
+              return send(reply, { status: r.status ?? 200, body });
+            },
+          });
+        }
+        for (const u of dialect.unimplemented) {
+          scope.route({ method: u.method, url: u.path, handler: async (_req, reply) => send(reply, dialect.notImplemented) });
+        }
+      },
+      { prefix },
+    );
+  }
+}
+
+function toOperationError(err: AppError): OperationError {
+  const ext = err.extensions as Record<string, unknown>;
+  return { code: ext.code as ErrorCode, message: err.message, extensions: ext };
+}

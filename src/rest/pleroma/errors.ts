@@ -1,0 +1,20 @@
+import type { ErrorTable } from '../dialect';
+import type { RestAnswer } from '../route';
+
+/** Akkoma's error bodies: `{"error": "…"}` with a JSON content type (admin-fe's handler needs both). */
+const error = (status: number, message: string): RestAnswer => ({ status, body: { error: message } });
+
+export const PLEROMA_ERRORS = {
+  // Akkoma answers 403 for anonymous callers of the admin API as well.
+  UNAUTHENTICATED: (e) => error(403, e.extensions.reason === 'INVALID_TOKEN' ? 'Invalid credentials.' : 'Invalid credentials.'),
+  // A denial by the permission map reads as Akkoma's; a domain refusal keeps its own sentence.
+  FORBIDDEN: (e) => error(403, e.extensions.rule !== undefined ? 'User is not a staff member.' : e.message),
+  BAD_USER_INPUT: (e) => error(400, e.message),
+  NOT_FOUND: () => error(404, 'Not found'),
+  CONFLICT: (e) => error(409, e.message),
+  RATE_LIMITED: (e) => error(429, e.message),
+  INTERNAL: () => error(500, 'Internal server error'),
+} satisfies ErrorTable;
+
+export const PLEROMA_NOT_FOUND = error(404, 'Not found');
+export const PLEROMA_NOT_IMPLEMENTED = error(501, 'Not implemented by Gatehouse');

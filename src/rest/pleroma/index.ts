@@ -1,0 +1,17 @@
+import { bearerToken } from '../../auth/tokens';
+import type { Dialect } from '../dialect';
+import { PLEROMA_ERRORS, PLEROMA_NOT_FOUND, PLEROMA_NOT_IMPLEMENTED } from './errors';
+import { PLEROMA_ROWS, PLEROMA_UNIMPLEMENTED } from './routes';
+
+/** Akkoma/Pleroma admin API, under the current and the pre-3.6 prefix. */
+export const pleromaDialect: Dialect = {
+  name: 'pleroma',
+  prefixes: ['/api/v1/pleroma/admin', '/api/pleroma/admin'],
+  rows: PLEROMA_ROWS,
+  unimplemented: PLEROMA_UNIMPLEMENTED,
+  token: (req) => bearerToken(req.headers.authorization),
+  error: (e) => PLEROMA_ERRORS[e.code](e),
+  notFound: PLEROMA_NOT_FOUND,
+  notImplemented: PLEROMA_NOT_IMPLEMENTED,
+  badRequest: (message) => ({ status: 400, body: { error: message } }),
+};

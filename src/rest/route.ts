@@ -1,0 +1,68 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { ErrorCode } from '../errors/errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a row sees of the HTTP request: already parsed, never the raw Fastify objects. */
+export interface RestRequest {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+/** A coded error as a dialect receives it from GraphQL. */
+export interface OperationError {
+  code: ErrorCode;
+  message: string;
+  extensions: Record<string, unknown>;
+}
+
+export interface RestAnswer {
+  status: number;
+  body?: unknown;
+}
+
+/**
+ * One REST route: method + path → a named GraphQL operation, its variables from the request, a
+ * serializer for the answer and a status. A row translates; it never decides (no ORM, no service,
+ * no permission check): whatever needs a decision is a GraphQL field.
+ */
+export interface RouteRow<TData = any, TVars = any> {
+  method: HttpMethod;
+  /** Relative to the dialect's mount, in Fastify syntax (`/users/:nickname`). */
+  path: string;
+  operation: TypedDocumentNode<TData, TVars>;
+  /** May throw a BadInputError for params the dialect cannot even translate. */
+  variables(req: RestRequest): TVars;
+  serialize?(data: TData, req: RestRequest): unknown;
+  /** Success status; 204 sends no body. */
+  status?: number;
+  /** A row-specific error answer (e.g. Pleroma's 409 array on user creation); else the dialect table. */
+  onError?(error: OperationError, req: RestRequest): RestAnswer | undefined;
+}
+
+/** Routes a dialect answers with a fixed "not implemented" error (outside Gatehouse's domain). */
+export interface UnimplementedRow {
+  method: HttpMethod;
+  path: string;
+}
+
+export function row<TData, TVars>(r: RouteRow<TData, TVars>): RouteRow<TData, TVars> {
+  return r;
+}
+
+/** Reads a list parameter given as `name[]=a&name[]=b`, `name=a,b`, or a JSON array. */
+export function listParam(source: Record<string, unknown>, name: string): string[] | undefined {
+  const v = source[`${name}[]`] ?? source[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return [String(v)];
+}
+
+export function intParam(source: Record<string, unknown>, name: string, fallback: number): number {
+  const v = source[name];
+  if (v === undefined || v === null || v === '') return fallback;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : NaN;
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pleromaDialect } from '../../src/rest/pleroma';
+import type { Dialect } from '../../src/rest/dialect';
+
+/** Every row of every dialect is exercised by a test that names it ("METHOD /path" in a test title). */
+const DIALECTS: Array<{ dialect: Dialect; testFile: string }> = [
+  { dialect: pleromaDialect, testFile: 'integration/rest/pleroma.test.ts' },
+];
+
+describe('REST route coverage', () => {
+  it.each(DIALECTS.map((d) => [d.dialect.name, d] as const))('every %s row has a test', (_name, { dialect, testFile }) => {
+    const source = readFileSync(join(__dirname, '..', testFile), 'utf8');
+    const titles = [...source.matchAll(/it\(\s*'([^']*)'/g)].map((m) => m[1]).join('\n');
+    const untested = dialect.rows
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((key) => {
+        const [method, path] = key.split(' ');
+        return !titles.split('\n').some((title) => new RegExp(`\\b${method}\\b`).test(title) && title.includes(path));
+      });
+    expect(untested).toEqual([]);
+  });
+
+  it('rows are unique per dialect', () => {
+    for (const { dialect } of DIALECTS) {
+      const keys = [...dialect.rows, ...dialect.unimplemented].map((r) => `${r.method} ${r.path}`);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+  });
+});

@@ -1,0 +1,168 @@
+import { startTestApp, type TestApp } from '../../helpers/app';
+import { createUser, type Actor } from '../../helpers/factories';
+import { rest } from '../../helpers/rest';
+
+const PREFIXES = ['/api/v1/pleroma/admin', '/api/pleroma/admin'];
+
+const USER_KEYS = [
+  'id', 'email', 'avatar', 'nickname', 'display_name', 'is_active', 'local', 'roles', 'tags', 'is_confirmed',
+  'is_approved', 'is_suggested', 'url', 'registration_reason', 'actor_type', 'created_at',
+  'deactivated', 'confirmation_pending', 'approval_pending',
+];
+
+describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
+  let t: TestApp;
+  let admin: Actor;
+  let mod: Actor;
+  let plain: Actor;
+  const P = (path: string) => `${prefix}${path}`;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await createUser(t, { username: 'admin', roles: ['admin'] });
+    mod = await createUser(t, { username: 'mod', roles: ['moderator'] });
+    plain = await createUser(t, { username: 'plain' });
+  });
+  afterAll(() => t.close());
+
+  it('POST /users creates users in one transaction; 409 array on a taken nickname', async () => {
+    const ok = await rest(t, 'POST', P('/users'), {
+      token: admin.token,
+      body: { users: [{ nickname: 'alice', email: 'alice@ex.org', password: 'alice-password' }, { nickname: 'bob', email: 'bob@ex.org', password: 'bob-password' }] },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual([
+      { type: 'success', code: 200, data: { nickname: 'alice', email: 'alice@ex.org' } },
+      { type: 'success', code: 200, data: { nickname: 'bob', email: 'bob@ex.org' } },
+    ]);
+    const taken = await rest(t, 'POST', P('/users'), {
+      token: admin.token,
+      body: { users: [{ nickname: 'carol', email: 'carol@ex.org', password: 'carol-password' }, { nickname: 'alice', email: 'x@ex.org', password: 'xxxxxxxxx' }] },
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toEqual([
+      expect.objectContaining({ type: 'error', code: 409, data: { nickname: 'carol', email: 'carol@ex.org' } }),
+      expect.objectContaining({ type: 'error', code: 409, data: { nickname: 'alice', email: 'x@ex.org' } }),
+    ]);
+    expect((await rest(t, 'GET', P('/users/carol'), { token: admin.token })).status).toBe(404);
+    const bad = await rest(t, 'POST', P('/users'), { token: admin.token, body: { users: [{ nickname: 'Bad Name', password: 'xxxxxxxxx' }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/username/);
+    expect((await rest(t, 'POST', P('/users'), { token: admin.token, body: {} })).status).toBe(400);
+  });
+
+  it('GET /users lists with filters and paging in the upstream shape', async () => {
+    const res = await rest(t, 'GET', P('/users?page=1&page_size=2'), { token: mod.token });
+    expect(res.status).toBe(200);
+    expect(res.contentType).toMatch(/application\/json/);
+    expect(res.body.count).toBe(5);
+    expect(res.body.page_size).toBe(2);
+    expect(res.body.users).toHaveLength(2);
+    expect(Object.keys(res.body.users[0]).sort()).toEqual([...USER_KEYS].sort());
+    const p3 = await rest(t, 'GET', P('/users?page=3&page_size=2'), { token: mod.token });
+    expect(p3.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['bob']);
+    const admins = await rest(t, 'GET', P('/users?filters=is_admin'), { token: mod.token });
+    expect(admins.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['admin']);
+    expect(admins.body.users[0].roles).toEqual({ admin: true, moderator: false });
+    const staff = await rest(t, 'GET', P('/users?filters=is_admin,is_moderator'), { token: mod.token });
+    expect(staff.body.count).toBe(2);
+    const external = await rest(t, 'GET', P('/users?filters=external'), { token: mod.token });
+    expect(external.body).toEqual({ users: [], count: 0, page_size: 50 });
+    const q = await rest(t, 'GET', P('/users?query=ALI'), { token: mod.token });
+    expect(q.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['alice']);
+    const byMail = await rest(t, 'GET', P('/users?email=bob@'), { token: mod.token });
+    expect(byMail.body.count).toBe(1);
+    expect((await rest(t, 'GET', P('/users?page=0'), { token: mod.token })).status).toBe(400);
+  });
+
+  it('GET /users/:nickname_or_id shows a user by nickname or id; 404 {"error":"Not found"}', async () => {
+    const byName = await rest(t, 'GET', P('/users/alice'), { token: admin.token });
+    expect(byName.status).toBe(200);
+    expect(byName.body).toMatchObject({ nickname: 'alice', is_active: true, deactivated: false, local: true });
+    const byId = await rest(t, 'GET', P(`/users/${byName.body.id}`), { token: admin.token });
+    expect(byId.body.nickname).toBe('alice');
+    const missing = await rest(t, 'GET', P('/users/nobody'), { token: admin.token });
+    expect(missing).toMatchObject({ status: 404, body: { error: 'Not found' } });
+    expect(missing.contentType).toMatch(/application\/json/);
+  });
+
+  it('PATCH /users/deactivate and /users/activate answer {users: [User]} with both field generations', async () => {
+    const off = await rest(t, 'PATCH', P('/users/deactivate'), { token: admin.token, body: { nicknames: ['bob'] } });
+    expect(off.status).toBe(200);
+    expect(off.body.users).toHaveLength(1);
+    expect(off.body.users[0]).toMatchObject({ nickname: 'bob', is_active: false, deactivated: true });
+    const on = await rest(t, 'PATCH', P('/users/activate'), { token: admin.token, body: { nicknames: ['bob'] } });
+    expect(on.body.users[0]).toMatchObject({ nickname: 'bob', is_active: true, deactivated: false });
+    const unknown = await rest(t, 'PATCH', P('/users/deactivate'), { token: admin.token, body: { nicknames: ['bob', 'ghost'] } });
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'Not found' } });
+    expect((await rest(t, 'GET', P('/users/bob'), { token: admin.token })).body.is_active).toBe(true);
+    expect((await rest(t, 'PATCH', P('/users/activate'), { token: admin.token, body: {} })).status).toBe(400);
+  });
+
+  it('PUT and DELETE /users/tag answer 204 (DELETE with a JSON body)', async () => {
+    const put = await rest(t, 'PUT', P('/users/tag'), { token: admin.token, body: { nicknames: ['alice', 'bob'], tags: ['mrf_tag:sandbox', 'vip'] } });
+    expect(put.status).toBe(204);
+    expect((await rest(t, 'GET', P('/users/alice'), { token: admin.token })).body.tags).toEqual(['mrf_tag:sandbox', 'vip']);
+    const tagged = await rest(t, 'GET', P('/users?tags[]=vip'), { token: admin.token });
+    expect(tagged.body.count).toBe(2);
+    const del = await rest(t, 'DELETE', P('/users/tag'), { token: admin.token, body: { nicknames: ['alice'], tags: ['vip'] } });
+    expect(del.status).toBe(204);
+    expect((await rest(t, 'GET', P('/users/alice'), { token: admin.token })).body.tags).toEqual(['mrf_tag:sandbox']);
+  });
+
+  it('DELETE /users removes by nicknames (array answer) or the deprecated nickname (string answer)', async () => {
+    await rest(t, 'POST', P('/users'), { token: admin.token, body: { users: [{ nickname: 'gone1', password: 'xxxxxxxxx' }, { nickname: 'gone2', password: 'xxxxxxxxx' }] } });
+    const many = await rest(t, 'DELETE', P('/users'), { token: admin.token, body: { nicknames: ['gone1'] } });
+    expect(many).toMatchObject({ status: 200, body: ['gone1'] });
+    const one = await rest(t, 'DELETE', P('/users?nickname=gone2'), { token: admin.token });
+    expect(one).toMatchObject({ status: 200, body: 'gone2' });
+    expect((await rest(t, 'GET', P('/users/gone2'), { token: admin.token })).status).toBe(404);
+  });
+
+  it('GET /moderation_log answers {items, total} in the upstream item shape', async () => {
+    const res = await rest(t, 'GET', P('/moderation_log?page=1&page_size=3'), { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBeGreaterThanOrEqual(5);
+    expect(res.body.items).toHaveLength(3);
+    const [item] = res.body.items;
+    expect(item).toEqual({
+      id: expect.any(Number),
+      data: expect.objectContaining({ actor: { id: admin.id, nickname: 'admin', type: 'user' }, action: expect.any(String) }),
+      time: expect.any(Number),
+      message: expect.stringMatching(/^\[\d{4}-\d\d-\d\dT.*\] @admin /),
+    });
+    const deact = await rest(t, 'GET', P('/moderation_log?search=deactivated'), { token: admin.token });
+    expect(deact.body.items.map((i: { data: { action: string } }) => i.data.action)).toContain('deactivate');
+    const byUser = await rest(t, 'GET', P(`/moderation_log?user_id=${mod.id}`), { token: admin.token });
+    expect(byUser.body).toEqual({ items: [], total: 0 });
+    const future = await rest(t, 'GET', P(`/moderation_log?start_date=${new Date(Date.now() + 3600e3).toISOString()}`), { token: admin.token });
+    expect(future.body.total).toBe(0);
+    expect((await rest(t, 'GET', P('/moderation_log?start_date=yesterday'), { token: admin.token })).status).toBe(400);
+  });
+
+  it('anonymous and non-staff callers get 403 with a JSON {"error"}', async () => {
+    const anon = await rest(t, 'GET', P('/users'));
+    expect(anon).toMatchObject({ status: 403, body: { error: expect.any(String) } });
+    expect(anon.contentType).toMatch(/application\/json/);
+    const nonStaff = await rest(t, 'GET', P('/users'), { token: plain.token });
+    expect(nonStaff).toMatchObject({ status: 403, body: { error: 'User is not a staff member.' } });
+    const modCreates = await rest(t, 'POST', P('/users'), { token: mod.token, body: { users: [{ nickname: 'x1', password: 'xxxxxxxxx' }] } });
+    expect(modCreates.status).toBe(403);
+  });
+
+  it('out-of-domain endpoints answer 501, unknown ones 404, both as JSON', async () => {
+    const relay = await rest(t, 'GET', P('/relay'), { token: admin.token });
+    expect(relay).toMatchObject({ status: 501, body: { error: 'Not implemented by Gatehouse' } });
+    const statuses = await rest(t, 'DELETE', P('/statuses/123'), { token: admin.token });
+    expect(statuses.status).toBe(501);
+    const unknown = await rest(t, 'GET', P('/no/such/thing'), { token: admin.token });
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'Not found' } });
+    const notJson = await fetch(`${t.url}${P('/users/tag')}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: '{not json',
+    });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ error: expect.any(String) });
+  });
+});
