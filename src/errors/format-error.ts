@@ -41,7 +41,8 @@ export function createFormatError(log: ErrorLogger) {
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
     if (original instanceof ArgumentValidationError) {
-      const problems = flattenValidation(original.extensions.validationErrors);
+      const raw = original.extensions.validationErrors;
+      const problems = Array.isArray(raw) ? flattenValidation(raw) : [{ field: String(formatted.path?.[0] ?? 'input'), messages: ['is not valid'] }];
       return {
         ...base,
         message: `Invalid input: ${problems.map((p) => p.messages.join('; ')).join('; ')}`,

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps';
 import { AppError, type ErrorCode } from '../errors/errors';
 import type { Context } from '../graphql/context';
 import { runOperation } from './run-operation';
-import type { OperationError, RestAnswer, RestRequest, RouteRow, UnimplementedRow } from './route';
+import { Answer, type OperationError, type RestAnswer, type RestRequest, type RouteRow, type UnimplementedRow } from './route';
 
 /** A dialect: where it is mounted, its rows, how it reads a token and how it writes every error. */
 export interface Dialect {
@@ -60,6 +60,7 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
               const outcome = await runOperation(apollo, deps, req, dialect.token(req), r, variables);
               if (outcome.error) return send(reply, r.onError?.(outcome.error, rest) ?? dialect.error(outcome.error));
               const body = r.serialize ? r.serialize(outcome.data as never, rest) : outcome.data;
+              if (body instanceof Answer) return send(reply, body);
               return send(reply, { status: r.status ?? 200, body });
             },
           });

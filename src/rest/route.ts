@@ -47,6 +47,17 @@ export interface UnimplementedRow {
   path: string;
 }
 
+/**
+ * A serializer's way to answer something other than the row's success status, for upstream
+ * shapes such as Akkoma's partial batch failure (400 with the failed items).
+ */
+export class Answer implements RestAnswer {
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+  ) {}
+}
+
 export function row<TData, TVars>(r: RouteRow<TData, TVars>): RouteRow<TData, TVars> {
   return r;
 }

@@ -4,6 +4,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { AppDeps } from '../app-deps';
 import { isErrorCode } from '../errors/errors';
 import { buildContext, type Context } from '../graphql/context';
+import { TRUSTED_DOCUMENTS } from '../graphql/limits';
 import type { OperationError, RouteRow } from './route';
 
 export interface OperationOutcome<TData> {
@@ -18,6 +19,7 @@ function queryText(doc: object): string {
   if (!text) {
     text = print(doc as never);
     printed.set(doc, text);
+    TRUSTED_DOCUMENTS.add(text);
   }
   return text;
 }

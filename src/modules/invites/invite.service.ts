@@ -112,6 +112,13 @@ export class InviteService extends BaseService {
    */
   async sendEmail(email: string, name?: string | null): Promise<{ invite: Invite; delivered: boolean; outboxId: number }> {
     const settings = await this.ctx.settings();
+    // Akkoma's rule and words: an emailed invite makes sense only while registration is by invite.
+    if (settings.registration.mode === 'open') {
+      throw new BadInputError('To send invites you need to set the `registrations_open` option to false.', 'email');
+    }
+    if (settings.registration.mode === 'closed') {
+      throw new BadInputError('To send invites you need to set the `invites_enabled` option to true.', 'email');
+    }
     const invite = await this.create({ email, name: name ?? null, maxUses: 1 });
     const link = `${settings.publicUrl.replace(/\/$/, '')}/register?invite=${encodeURIComponent(invite.token)}`;
     const message = {

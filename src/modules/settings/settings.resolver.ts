@@ -19,12 +19,12 @@ export class SettingsResolver {
   }
 
   @Mutation(() => SettingsPayload, { description: 'Replaces the whole document; an invalid one changes nothing.' })
-  replaceSettings(@Ctx() { services }: Context, @Arg('settings', () => GraphQLJSONObject) settings: Record<string, unknown>) {
+  replaceSettings(@Ctx() { services }: Context, @Arg('settings', () => GraphQLJSONObject, { validate: false }) settings: Record<string, unknown>) {
     return services.settings.replace(settings);
   }
 
   @Mutation(() => SettingsPayload, { description: 'Deep-merges a patch; an invalid result changes nothing.' })
-  patchSettings(@Ctx() { services }: Context, @Arg('patch', () => GraphQLJSON) patch: unknown) {
+  patchSettings(@Ctx() { services }: Context, @Arg('patch', () => GraphQLJSON, { validate: false }) patch: unknown) {
     return services.settings.patch(patch);
   }
 }

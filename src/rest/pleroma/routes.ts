@@ -1,7 +1,7 @@
 import { BadInputError } from '../../errors/errors';
 import * as ops from '../operations/__generated__/operations';
-import { intParam, listParam, row, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
-import { pleromaLogItem, pleromaUser } from './serializers';
+import { Answer, intParam, listParam, row, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
+import { expiresAtFromDate, pleromaAccount, pleromaInvite, pleromaLogItem, pleromaReport, pleromaUser } from './serializers';
 
 /** Request parameters may come in the query string or the JSON body (DELETE included). */
 const params = (req: RestRequest): Record<string, unknown> => ({ ...req.query, ...req.body });
@@ -157,6 +157,151 @@ export const PLEROMA_ROWS: RouteRow[] = [
       };
     },
     serialize: (data) => ({ items: data.auditLog.nodes.map(pleromaLogItem), total: data.auditLog.totalCount }),
+  }),
+  row({
+    method: 'POST',
+    path: '/users/invite_token',
+    operation: ops.PleromaCreateInviteDocument,
+    variables: (req) => {
+      const p = params(req);
+      const maxUse = p.max_use === undefined || p.max_use === null || p.max_use === '' ? undefined : Number(p.max_use);
+      if (maxUse !== undefined && !(Number.isInteger(maxUse) && maxUse >= 1)) throw new BadInputError('max_use must be a positive integer', 'max_use');
+      let expiresAt: string | undefined;
+      if (p.expires_at !== undefined && p.expires_at !== null && p.expires_at !== '') {
+        if (typeof p.expires_at !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(p.expires_at)) {
+          throw new BadInputError('expires_at must be a date such as 2019-04-07', 'expires_at');
+        }
+        expiresAt = expiresAtFromDate(p.expires_at);
+      }
+      // Akkoma: without max_use an invite is single-use (one_time, or date_limited with a date).
+      return { input: { maxUses: maxUse ?? 1, expiresAt } };
+    },
+    serialize: (data) => pleromaInvite(data.createInvite),
+  }),
+  row({
+    method: 'GET',
+    path: '/users/invites',
+    operation: ops.PleromaInvitesDocument,
+    variables: () => ({}),
+    // Akkoma lists invites by id, oldest first.
+    serialize: (data) => ({ invites: [...data.invites.nodes].reverse().map(pleromaInvite) }),
+  }),
+  row({
+    method: 'POST',
+    path: '/users/revoke_invite',
+    operation: ops.PleromaRevokeInviteDocument,
+    variables: (req) => {
+      const token = params(req).token;
+      if (typeof token !== 'string' || token === '') throw new BadInputError('token is required', 'token');
+      return { token };
+    },
+    serialize: (data) => pleromaInvite(data.revokeInvite),
+  }),
+  row({
+    method: 'POST',
+    path: '/users/email_invite',
+    operation: ops.PleromaEmailInviteDocument,
+    variables: (req) => {
+      const p = params(req);
+      if (typeof p.email !== 'string' || p.email === '') throw new BadInputError('email is required', 'email');
+      return { email: p.email, name: typeof p.name === 'string' ? p.name : undefined };
+    },
+    status: 204,
+  }),
+  row({
+    method: 'GET',
+    path: '/reports',
+    operation: ops.PleromaReportsDocument,
+    variables: (req) => {
+      const p = params(req);
+      const state = typeof p.state === 'string' && p.state !== '' ? p.state : undefined;
+      if (state && !['open', 'closed', 'resolved'].includes(state)) throw new BadInputError('Unsupported state', 'state');
+      const limit = intParam(p, 'limit', NaN);
+      const { first, offset } = page(req);
+      return { filter: { state: state as never }, first: Number.isNaN(limit) ? first : Math.min(Math.max(limit, 1), 500), offset };
+    },
+    // The current code answers `total`, the older doc `totalReports`: both are sent.
+    serialize: (data) => ({
+      total: data.reports.totalCount,
+      totalReports: data.reports.totalCount,
+      reports: data.reports.nodes.map(pleromaReport),
+    }),
+  }),
+  row({
+    method: 'GET',
+    path: '/reports/:id',
+    operation: ops.PleromaReportDocument,
+    variables: (req) => ({ id: req.params.id }),
+    serialize: (data) => pleromaReport(data.report!),
+  }),
+  row({
+    method: 'PATCH',
+    path: '/reports',
+    operation: ops.PleromaSetReportStatesDocument,
+    variables: (req) => {
+      const reports = req.body.reports;
+      if (!Array.isArray(reports) || reports.length === 0) throw new BadInputError('reports is required', 'reports');
+      return { updates: reports.map((r: Record<string, unknown>) => ({ id: String(r?.id ?? ''), state: String(r?.state ?? '') })) };
+    },
+    // 204 when every item applied; else 400 with the failed items (the others are applied).
+    serialize: (data) => {
+      const failed = data.setReportStates.filter((r) => !r.ok).map((r) => ({ id: r.id, error: r.error }));
+      return failed.length ? new Answer(400, failed) : undefined;
+    },
+    status: 204,
+  }),
+  row({
+    method: 'PUT',
+    path: '/reports/:id',
+    operation: ops.PleromaSetReportStatesDocument,
+    variables: (req) => ({ updates: [{ id: req.params.id, state: String(params(req).state ?? '') }] }),
+    // The older single form answers the report, or Akkoma's plain errors.
+    serialize: (data) => {
+      const [r] = data.setReportStates;
+      if (r.ok) return pleromaReport(r.report!);
+      return r.code === 'NOT_FOUND' ? new Answer(404, { error: 'Not found' }) : new Answer(400, { error: 'Unsupported state' });
+    },
+  }),
+  row({
+    method: 'POST',
+    path: '/reports/:id/notes',
+    operation: ops.PleromaAddReportNoteDocument,
+    variables: (req) => {
+      const content = params(req).content;
+      if (typeof content !== 'string' || content === '') throw new BadInputError('Invalid parameters', 'content');
+      return { reportId: req.params.id, content };
+    },
+    status: 204,
+  }),
+  row({
+    method: 'DELETE',
+    path: '/reports/:report_id/notes/:id',
+    operation: ops.PleromaDeleteReportNoteDocument,
+    variables: (req) => ({ reportId: req.params.report_id, noteId: req.params.id }),
+    status: 204,
+  }),
+  row({
+    method: 'POST',
+    path: '/reports/:report_id/notes/:id',
+    operation: ops.PleromaDeleteReportNoteDocument,
+    variables: (req) => ({ reportId: req.params.report_id, noteId: req.params.id }),
+    status: 204,
+  }),
+  row({
+    method: 'GET',
+    path: '/grouped_reports',
+    operation: ops.PleromaGroupedReportsDocument,
+    variables: () => ({}),
+    // The older doc's shape: one group per reported account (Gatehouse has no statuses to group by).
+    serialize: (data) => ({
+      reports: data.reportsByAccount.groups.map((g) => ({
+        date: g.reports[0]?.createdAt ?? null,
+        account: pleromaAccount(g.account),
+        status: null,
+        actors: [...new Map(g.reports.filter((r) => r.reporter).map((r) => [r.reporter!.id, pleromaAccount(r.reporter)])).values()],
+        reports: g.reports.map(pleromaReport),
+      })),
+    }),
   }),
 ];
 

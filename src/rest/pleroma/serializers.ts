@@ -1,4 +1,4 @@
-import type { PleromaUserFragment } from '../operations/__generated__/operations';
+import type { PleromaInviteFragment, PleromaReportFragment, PleromaUserFragment } from '../operations/__generated__/operations';
 
 /**
  * Akkoma's admin User (AccountView "show.json"), with the older field names beside the current ones
@@ -68,5 +68,46 @@ export function pleromaLogItem(e: AuditNode) {
     },
     time: Math.floor(new Date(e.createdAt).getTime() / 1000),
     message: `[${e.createdAt}] ${e.message}`,
+  };
+}
+
+/** A report's account/actor: the admin User with the Mastodon Account names beside it. */
+export function pleromaAccount(u: PleromaUserFragment | null | undefined) {
+  if (!u) return null;
+  return { ...pleromaUser(u), username: u.username, acct: u.username };
+}
+
+/** `expires_at` travels as a date ("2019-04-07"); an invite stays valid through that whole day (UTC). */
+export function expiresAtFromDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString();
+}
+
+export function dateFromExpiresAt(iso: string | null | undefined): string | null {
+  if (!iso) return null;
+  return new Date(new Date(iso).getTime() - 1).toISOString().slice(0, 10);
+}
+
+export function pleromaInvite(i: PleromaInviteFragment) {
+  return {
+    id: Number(i.id),
+    token: i.token,
+    used: i.used,
+    expires_at: dateFromExpiresAt(i.expiresAt),
+    uses: i.uses,
+    max_use: i.maxUses ?? null,
+    invite_type: i.inviteType.toLowerCase(),
+  };
+}
+
+export function pleromaReport(r: PleromaReportFragment) {
+  return {
+    id: r.id,
+    account: pleromaAccount(r.account),
+    actor: pleromaAccount(r.reporter),
+    content: r.comment ?? null,
+    created_at: r.createdAt,
+    statuses: r.content.map((c) => ({ id: c.id, uri: c.uri, url: c.uri, content: c.text ?? '' })),
+    state: r.state,
+    notes: r.notes.map((n) => ({ id: n.id, content: n.content, user: { nickname: n.authorUsername }, created_at: n.createdAt })),
   };
 }

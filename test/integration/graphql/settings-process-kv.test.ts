@@ -56,6 +56,12 @@ describe('settings', () => {
     expect((await gql(t, SettingsDocument, {}, admin.token)).data!.settings.settings).toEqual(before);
   });
 
+  it('accepts the patch as an inline literal as well as a variable', async () => {
+    const res = await gql(t, 'mutation { patchSettings(patch: { instanceName: "Inline" }) { settings } }', {}, admin.token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.patchSettings.settings.instanceName).toBe('Inline');
+  });
+
   it('replaces the whole document', async () => {
     const current = (await gql(t, SettingsDocument, {}, admin.token)).data!.settings.settings as Record<string, any>;
     const next = { ...current, instanceName: 'Replaced', smtp: { ...current.smtp } };

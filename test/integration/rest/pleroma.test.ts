@@ -166,3 +166,146 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     expect(await notJson.json()).toEqual({ error: expect.any(String) });
   });
 });
+
+describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) => {
+  let t: TestApp;
+  let admin: Actor;
+  let mod: Actor;
+  let reporter: Actor;
+  let target: Actor;
+  const P = (path: string) => `${prefix}${path}`;
+  const reportIds: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await createUser(t, { username: 'admin', roles: ['admin'] });
+    mod = await createUser(t, { username: 'mod', roles: ['moderator'], privileges: ['ISSUE_TOKENS'] });
+    reporter = await createUser(t, { username: 'reporter' });
+    target = await createUser(t, { username: 'target' });
+    for (const comment of ['first', 'second', 'third']) {
+      const res = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${reporter.token}` },
+        body: JSON.stringify({
+          query: 'mutation($i: FileReportInput!) { fileReport(input: $i) { id } }',
+          variables: { i: { accountId: target.id, comment, content: [{ id: `s-${comment}`, uri: `https://x/${comment}`, text: comment }] } },
+        }),
+      });
+      reportIds.push(((await res.json()) as { data: { fileReport: { id: string } } }).data.fileReport.id);
+    }
+  });
+  afterAll(() => t.close());
+
+  const INVITE_KEYS = ['id', 'token', 'used', 'expires_at', 'uses', 'max_use', 'invite_type'].sort();
+
+  it('POST /users/invite_token creates invites in the upstream shape and types', async () => {
+    const one = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: {} });
+    expect(one.status).toBe(200);
+    expect(Object.keys(one.body).sort()).toEqual(INVITE_KEYS);
+    expect(one.body).toMatchObject({ used: false, uses: 0, max_use: 1, expires_at: null, invite_type: 'one_time' });
+    const dated = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { expires_at: '2099-04-07' } });
+    expect(dated.body).toMatchObject({ expires_at: '2099-04-07', invite_type: 'date_limited' });
+    const reusable = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { max_use: 5 } });
+    expect(reusable.body).toMatchObject({ max_use: 5, invite_type: 'reusable' });
+    const both = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { max_use: 5, expires_at: '2099-04-07' } });
+    expect(both.body.invite_type).toBe('reusable_date_limited');
+    expect((await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { expires_at: 'soon' } })).status).toBe(400);
+    expect((await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { max_use: 0 } })).status).toBe(400);
+  });
+
+  it('GET /users/invites lists invites oldest first; POST /users/revoke_invite marks one used', async () => {
+    const list = await rest(t, 'GET', P('/users/invites'), { token: mod.token });
+    expect(list.status).toBe(200);
+    expect(list.body.invites).toHaveLength(4);
+    const ids = list.body.invites.map((i: { id: number }) => i.id);
+    expect(ids).toEqual([...ids].sort((a: number, b: number) => a - b));
+    const token = list.body.invites[0].token;
+    const revoked = await rest(t, 'POST', P('/users/revoke_invite'), { token: mod.token, body: { token } });
+    expect(revoked).toMatchObject({ status: 200, body: { token, used: true } });
+    expect(await rest(t, 'POST', P('/users/revoke_invite'), { token: mod.token, body: { token: 'nope' } })).toMatchObject({
+      status: 404,
+      body: { error: 'Not found' },
+    });
+  });
+
+  it('POST /users/email_invite answers 204 (invite registration) or 400 with Akkoma’s reason', async () => {
+    const ok = await rest(t, 'POST', P('/users/email_invite'), { token: mod.token, body: { email: 'new@ex.org', name: 'New' } });
+    expect(ok.status).toBe(204);
+    await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ query: 'mutation { patchSettings(patch: {registration: {mode: "open"}}) { restartRequired } }' }),
+    });
+    const open = await rest(t, 'POST', P('/users/email_invite'), { token: mod.token, body: { email: 'new2@ex.org' } });
+    expect(open).toMatchObject({ status: 400, body: { error: 'To send invites you need to set the `registrations_open` option to false.' } });
+    expect((await rest(t, 'POST', P('/users/email_invite'), { token: mod.token, body: {} })).status).toBe(400);
+  });
+
+  it('GET /reports lists with state and paging, the count as total and totalReports', async () => {
+    const res = await rest(t, 'GET', P('/reports?page=1&page_size=2'), { token: mod.token });
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(3);
+    expect(res.body.totalReports).toBe(3);
+    expect(res.body.reports).toHaveLength(2);
+    const [r] = res.body.reports;
+    expect(Object.keys(r).sort()).toEqual(['account', 'actor', 'content', 'created_at', 'id', 'notes', 'state', 'statuses']);
+    expect(r).toMatchObject({ account: { nickname: 'target' }, actor: { nickname: 'reporter' }, content: 'third', state: 'open' });
+    expect(r.statuses).toEqual([expect.objectContaining({ id: 's-third', uri: 'https://x/third', content: 'third' })]);
+    expect((await rest(t, 'GET', P('/reports?limit=1'), { token: mod.token })).body.reports).toHaveLength(1);
+    expect((await rest(t, 'GET', P('/reports?state=bogus'), { token: mod.token })).status).toBe(400);
+    expect((await rest(t, 'GET', P('/reports'), { token: reporter.token })).status).toBe(403);
+  });
+
+  it('GET /reports/:id shows one; 404 otherwise', async () => {
+    const res = await rest(t, 'GET', P(`/reports/${reportIds[0]}`), { token: mod.token });
+    expect(res.body).toMatchObject({ id: reportIds[0], content: 'first' });
+    expect(await rest(t, 'GET', P('/reports/99999'), { token: mod.token })).toMatchObject({ status: 404, body: { error: 'Not found' } });
+  });
+
+  it('PATCH /reports answers 204, or 400 [{id, error}] while the valid items apply', async () => {
+    const ok = await rest(t, 'PATCH', P('/reports'), { token: mod.token, body: { reports: [{ id: reportIds[0], state: 'resolved' }] } });
+    expect(ok.status).toBe(204);
+    const mixed = await rest(t, 'PATCH', P('/reports'), {
+      token: mod.token,
+      body: { reports: [{ id: reportIds[1], state: 'closed' }, { id: '99999', state: 'closed' }, { id: reportIds[2], state: 'nope' }] },
+    });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body).toEqual([
+      { id: '99999', error: expect.any(String) },
+      { id: reportIds[2], error: expect.any(String) },
+    ]);
+    expect((await rest(t, 'GET', P(`/reports/${reportIds[1]}`), { token: mod.token })).body.state).toBe('closed');
+    expect((await rest(t, 'GET', P(`/reports/${reportIds[2]}`), { token: mod.token })).body.state).toBe('open');
+  });
+
+  it('PUT /reports/:id (older form) answers the report, 400 "Unsupported state" or 404', async () => {
+    const ok = await rest(t, 'PUT', P(`/reports/${reportIds[2]}`), { token: mod.token, body: { state: 'closed' } });
+    expect(ok).toMatchObject({ status: 200, body: { id: reportIds[2], state: 'closed' } });
+    expect(await rest(t, 'PUT', P(`/reports/${reportIds[2]}`), { token: mod.token, body: { state: 'weird' } })).toMatchObject({
+      status: 400,
+      body: { error: 'Unsupported state' },
+    });
+    expect((await rest(t, 'PUT', P('/reports/99999'), { token: mod.token, body: { state: 'closed' } })).status).toBe(404);
+  });
+
+  it('POST /reports/:id/notes adds a note (204); DELETE and the older POST /reports/:report_id/notes/:id delete one', async () => {
+    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: { content: 'note one' } })).status).toBe(204);
+    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: { content: 'note two' } })).status).toBe(204);
+    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: {} })).status).toBe(400);
+    const notes = (await rest(t, 'GET', P(`/reports/${reportIds[0]}`), { token: mod.token })).body.notes;
+    expect(notes.map((n: { content: string }) => n.content)).toEqual(['note one', 'note two']);
+    expect(notes[0]).toMatchObject({ user: { nickname: 'mod' }, created_at: expect.any(String) });
+    expect((await rest(t, 'DELETE', P(`/reports/${reportIds[0]}/notes/${notes[0].id}`), { token: mod.token })).status).toBe(204);
+    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes/${notes[1].id}`), { token: mod.token })).status).toBe(204);
+    expect((await rest(t, 'GET', P(`/reports/${reportIds[0]}`), { token: mod.token })).body.notes).toEqual([]);
+    expect((await rest(t, 'DELETE', P(`/reports/${reportIds[0]}/notes/${notes[0].id}`), { token: mod.token })).status).toBe(404);
+  });
+
+  it('GET /grouped_reports groups by reported account', async () => {
+    const res = await rest(t, 'GET', P('/grouped_reports'), { token: mod.token });
+    expect(res.status).toBe(200);
+    expect(res.body.reports).toHaveLength(1);
+    expect(res.body.reports[0]).toMatchObject({ account: { nickname: 'target' }, actors: [{ nickname: 'reporter' }] });
+    expect(res.body.reports[0].reports).toHaveLength(3);
+  });
+});
