@@ -23,6 +23,8 @@ import { ensureBuiltInRoles } from './modules/roles/role.service';
 import { loadSettings } from './modules/settings/settings.service';
 import { mountDialect } from './rest/dialect';
 import { pleromaDialect } from './rest/pleroma';
+import { mastodonApiDialect, oauthDialect } from './rest/mastodon';
+import formbody from '@fastify/formbody';
 import type { Lifecycle } from './modules/process/process.service';
 
 /** Apollo Sandbox runs from this origin; it must be able to reach /graphql. */
@@ -129,7 +131,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
 
   await server.register(fastifyApollo(apollo), { path: '/graphql', context: contextFor });
 
-  await mountDialect(server, apollo, deps, pleromaDialect);
+  await server.register(formbody);
+  for (const dialect of [pleromaDialect, mastodonApiDialect, oauthDialect]) await mountDialect(server, apollo, deps, dialect);
 
   server.get('/healthz', async (_req, reply) => {
     try {

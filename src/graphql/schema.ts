@@ -11,6 +11,7 @@ import { ReportGroupResolver, ReportResolver } from '../modules/reports/report.r
 import { SettingsResolver } from '../modules/settings/settings.resolver';
 import { ProcessResolver } from '../modules/process/process.resolver';
 import { KvResolver } from '../modules/kv/kv.resolver';
+import { ClientAppResolver } from '../modules/clients/client-app.resolver';
 import { permissions } from '../permissions/permissions';
 
 export const RESOLVERS = [
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   SettingsResolver,
   ProcessResolver,
   KvResolver,
+  ClientAppResolver,
 ] as const;
 
 let cached: GraphQLSchema | undefined;

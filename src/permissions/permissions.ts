@@ -67,6 +67,7 @@ export const mutationRules = {
   restart: can(P.PROC_CONTROL),
   shutdown: can(P.PROC_CONTROL),
   kvSet: isPublic,
+  registerClientApp: isPublic,
 };
 
 /** Whoever administers users in any way may read the fields their work touches. */

@@ -57,7 +57,8 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
             handler: async (req, reply) => {
               const rest = restRequest(req);
               const variables = r.variables(rest);
-              const outcome = await runOperation(apollo, deps, req, dialect.token(req), r, variables);
+              const token = r.token ? r.token(rest) : dialect.token(req);
+              const outcome = await runOperation(apollo, deps, req, token, r, variables);
               if (outcome.error) return send(reply, r.onError?.(outcome.error, rest) ?? dialect.error(outcome.error));
               const body = r.serialize ? r.serialize(outcome.data as never, rest) : outcome.data;
               if (body instanceof Answer) return send(reply, body);

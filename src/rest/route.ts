@@ -35,6 +35,8 @@ export interface RouteRow<TData = any, TVars = any> {
   /** May throw a BadInputError for params the dialect cannot even translate. */
   variables(req: RestRequest): TVars;
   serialize?(data: TData, req: RestRequest): unknown;
+  /** Where the caller's token comes from, when not where the dialect usually reads it. */
+  token?(req: RestRequest): string | null;
   /** Success status; 204 sends no body. */
   status?: number;
   /** A row-specific error answer (e.g. Pleroma's 409 array on user creation); else the dialect table. */

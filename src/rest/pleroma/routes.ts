@@ -303,7 +303,65 @@ export const PLEROMA_ROWS: RouteRow[] = [
       })),
     }),
   }),
+  row({
+    method: 'GET',
+    path: '/config',
+    operation: ops.PleromaConfigDocument,
+    variables: () => ({}),
+    serialize: (data) => pleromaConfig(data.settings),
+  }),
+  row({
+    method: 'POST',
+    path: '/config',
+    operation: ops.PleromaPatchConfigDocument,
+    variables: (req) => ({ patch: configPatch(req.body.configs) }),
+    serialize: (data) => pleromaConfig(data.patchSettings),
+  }),
+  row({
+    method: 'GET',
+    path: '/need_reboot',
+    operation: ops.PleromaConfigDocument,
+    variables: () => ({}),
+    serialize: (data) => ({ need_reboot: data.settings.restartRequired }),
+  }),
+  row({
+    method: 'GET',
+    path: '/restart',
+    operation: ops.PleromaRestartDocument,
+    variables: () => ({}),
+    serialize: () => ({}),
+  }),
+  row({
+    method: 'GET',
+    path: '/stats',
+    operation: ops.PleromaStatsDocument,
+    variables: () => ({}),
+    // Gatehouse keeps no statuses: every visibility counts zero.
+    serialize: () => ({ status_visibility: { direct: 0, private: 0, public: 0, unlisted: 0 } }),
+  }),
 ];
+
+/** Gatehouse settings as Akkoma config entries: one `:gatehouse` group, a key per top-level setting. */
+function pleromaConfig(s: { settings: Record<string, unknown>; restartRequired: boolean }) {
+  return {
+    configs: Object.entries(s.settings).map(([key, value]) => ({ group: ':gatehouse', key: `:${key}`, value, db: [] })),
+    need_reboot: s.restartRequired,
+  };
+}
+
+function configPatch(configs: unknown): Record<string, unknown> {
+  if (!Array.isArray(configs) || configs.length === 0) throw new BadInputError('configs is required', 'configs');
+  const patch: Record<string, unknown> = {};
+  for (const [i, c] of configs.entries()) {
+    const entry = c as Record<string, unknown>;
+    if (entry?.group !== ':gatehouse' || typeof entry.key !== 'string' || !entry.key.startsWith(':')) {
+      throw new BadInputError(`configs[${i}] must have group ":gatehouse" and a key such as ":instanceName"`, `configs[${i}]`);
+    }
+    if (entry.delete === true) throw new BadInputError('Gatehouse settings cannot be deleted, only changed', `configs[${i}].delete`);
+    patch[entry.key.slice(1)] = entry.value;
+  }
+  return patch;
+}
 
 /** Outside Gatehouse's domain: answered 501 {"error":"Not implemented by Gatehouse"} (README lists them). */
 export const PLEROMA_UNIMPLEMENTED: UnimplementedRow[] = [

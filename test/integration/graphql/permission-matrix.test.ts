@@ -84,6 +84,7 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
     restart: { privilege: Privilege.PROC_CONTROL },
     shutdown: { privilege: Privilege.PROC_CONTROL },
     kvSet: 'public',
+    registerClientApp: 'public',
   },
 };
 

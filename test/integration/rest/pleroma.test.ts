@@ -309,3 +309,56 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
     expect(res.body.reports[0].reports).toHaveLength(3);
   });
 });
+
+describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) => {
+  let t: TestApp;
+  let admin: Actor;
+  let mod: Actor;
+  const P = (path: string) => `${prefix}${path}`;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await createUser(t, { username: 'admin', roles: ['admin'] });
+    mod = await createUser(t, { username: 'mod', roles: ['moderator'] });
+  });
+  afterAll(() => t.close());
+
+  it('GET /config answers Gatehouse settings as {configs, need_reboot}; admins only', async () => {
+    const res = await rest(t, 'GET', P('/config'), { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body.need_reboot).toBe(false);
+    expect(res.body.configs).toEqual(
+      expect.arrayContaining([{ group: ':gatehouse', key: ':instanceName', value: 'Gatehouse', db: [] }]),
+    );
+    expect((await rest(t, 'GET', P('/config'), { token: mod.token })).status).toBe(403);
+  });
+
+  it('POST /config changes settings; an invalid value answers 400 and changes nothing', async () => {
+    const res = await rest(t, 'POST', P('/config'), {
+      token: admin.token,
+      body: { configs: [{ group: ':gatehouse', key: ':instanceName', value: 'Via Pleroma' }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ key: ':instanceName', value: 'Via Pleroma' })]));
+    const bad = await rest(t, 'POST', P('/config'), {
+      token: admin.token,
+      body: { configs: [{ group: ':gatehouse', key: ':registration', value: { mode: 'maybe' } }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/registration\.mode/);
+    expect((await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':instance', value: {} }] } })).status).toBe(400);
+    const after = await rest(t, 'GET', P('/config'), { token: admin.token });
+    expect(after.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ key: ':registration', value: { mode: 'invite' } })]));
+  });
+
+  it('GET /need_reboot follows restart-requiring changes and GET /restart clears it', async () => {
+    await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':gatehouse', key: ':serverName', value: 'example.org' }] } });
+    expect((await rest(t, 'GET', P('/need_reboot'), { token: admin.token })).body).toEqual({ need_reboot: true });
+    expect(await rest(t, 'GET', P('/restart'), { token: admin.token })).toMatchObject({ status: 200, body: {} });
+    expect((await rest(t, 'GET', P('/need_reboot'), { token: admin.token })).body).toEqual({ need_reboot: false });
+  });
+
+  it('GET /stats answers the status visibility counts (Gatehouse keeps no statuses)', async () => {
+    const res = await rest(t, 'GET', P('/stats'), { token: admin.token });
+    expect(res).toMatchObject({ status: 200, body: { status_visibility: { direct: 0, private: 0, public: 0, unlisted: 0 } } });
+  });
+});

@@ -1,0 +1,133 @@
+import { bearerToken } from '../../auth/tokens';
+import { BadInputError } from '../../errors/errors';
+import type { Dialect } from '../dialect';
+import * as ops from '../operations/__generated__/operations';
+import { Answer, listParam, row, type RestRequest, type RouteRow } from '../route';
+import { PLEROMA_ERRORS, PLEROMA_NOT_FOUND, PLEROMA_NOT_IMPLEMENTED } from '../pleroma/errors';
+
+/**
+ * The Mastodon/OAuth endpoints admin-fe signs in and files reports with. Sessions are Gatehouse
+ * tokens obtained with the password grant; errors are written the Pleroma way.
+ */
+const params = (req: RestRequest): Record<string, unknown> => ({ ...req.query, ...req.body });
+
+function str(req: RestRequest, name: string, required = true): string | undefined {
+  const v = params(req)[name];
+  if (typeof v === 'string' && v !== '') return v;
+  if (required) throw new BadInputError(`${name} is required`, name);
+  return undefined;
+}
+
+const API_ROWS: RouteRow[] = [
+  row({
+    method: 'POST',
+    path: '/apps',
+    operation: ops.MastodonRegisterAppDocument,
+    variables: (req) => {
+      const scopes = str(req, 'scopes', false);
+      return {
+        input: {
+          name: str(req, 'client_name')!,
+          redirectUris: (str(req, 'redirect_uris', false) ?? 'urn:ietf:wg:oauth:2.0:oob').split(/\s+/),
+          scopes: scopes ? scopes.split(/\s+/) : ['read'],
+          website: str(req, 'website', false) ?? null,
+        },
+      };
+    },
+    serialize: (data) => ({
+      id: data.registerClientApp.id,
+      name: data.registerClientApp.name,
+      website: data.registerClientApp.website,
+      redirect_uri: data.registerClientApp.redirectUris.join(' '),
+      client_id: data.registerClientApp.clientId,
+      client_secret: data.registerClientApp.clientSecret,
+      vapid_key: null,
+    }),
+  }),
+  row({
+    method: 'GET',
+    path: '/accounts/verify_credentials',
+    operation: ops.MastodonVerifyCredentialsDocument,
+    variables: () => ({}),
+    serialize: (data) => {
+      const v = data.viewer;
+      // `viewer` is null without a valid token: Mastodon's 401.
+      if (!v) return new Answer(401, { error: 'The access token is invalid' });
+      const roles = new Set(v.roles.map((r) => r.name));
+      return {
+        id: v.id,
+        username: v.username,
+        acct: v.username,
+        display_name: v.displayName ?? v.username,
+        created_at: v.createdAt,
+        locked: false,
+        bot: false,
+        note: '',
+        url: `/users/${v.username}`,
+        avatar: '',
+        pleroma: { is_admin: roles.has('admin'), is_moderator: roles.has('moderator') },
+        role: roles.has('admin') ? 'admin' : roles.has('moderator') ? 'moderator' : 'user',
+      };
+    },
+  }),
+  row({
+    method: 'POST',
+    path: '/reports',
+    operation: ops.MastodonFileReportDocument,
+    variables: (req) => {
+      const statusIds = listParam(params(req), 'status_ids') ?? [];
+      return { input: { accountId: str(req, 'account_id')!, comment: str(req, 'comment', false) ?? null, content: statusIds.map((id) => ({ id })) } };
+    },
+    serialize: (data) => ({
+      id: data.fileReport.id,
+      action_taken: false,
+      comment: data.fileReport.comment ?? '',
+      created_at: data.fileReport.createdAt,
+      status_ids: data.fileReport.content.map((c) => c.id),
+      target_account: { id: data.fileReport.account?.id ?? null },
+    }),
+  }),
+];
+
+const OAUTH_ROWS: RouteRow[] = [
+  row({
+    method: 'POST',
+    path: '/token',
+    operation: ops.MastodonLoginDocument,
+    variables: (req) => {
+      const grant = str(req, 'grant_type');
+      if (grant !== 'password') throw new BadInputError('Only the password grant is supported', 'grant_type');
+      return { username: str(req, 'username')!, password: str(req, 'password')! };
+    },
+    serialize: (data) => ({
+      access_token: data.login.token,
+      token_type: 'Bearer',
+      scope: 'read write follow push admin',
+      created_at: Math.floor(Date.now() / 1000),
+      expires_in: Math.max(0, Math.floor((new Date(data.login.expiresAt).getTime() - Date.now()) / 1000)),
+      me: data.login.user.id,
+    }),
+    onError: (e) => (e.code === 'UNAUTHENTICATED' ? { status: 400, body: { error: 'Invalid credentials' } } : undefined),
+  }),
+  row({
+    method: 'POST',
+    path: '/revoke',
+    operation: ops.MastodonRevokeDocument,
+    token: (req) => str(req, 'token')!,
+    variables: () => ({}),
+    serialize: () => ({}),
+  }),
+];
+
+const common = {
+  unimplemented: [],
+  token: (req: import('fastify').FastifyRequest) => bearerToken(req.headers.authorization),
+  error: (e: Parameters<Dialect['error']>[0]) =>
+    e.code === 'UNAUTHENTICATED' ? { status: 401, body: { error: 'The access token is invalid' } } : PLEROMA_ERRORS[e.code](e),
+  notFound: PLEROMA_NOT_FOUND,
+  notImplemented: PLEROMA_NOT_IMPLEMENTED,
+  badRequest: (message: string) => ({ status: 400, body: { error: message } }),
+};
+
+export const mastodonApiDialect: Dialect = { name: 'mastodon', prefixes: ['/api/v1'], rows: API_ROWS, ...common };
+export const oauthDialect: Dialect = { name: 'oauth', prefixes: ['/oauth'], rows: OAUTH_ROWS, ...common };
