@@ -8,6 +8,7 @@ import { Report, ReportNote } from '../modules/reports/report.entity';
 import { SettingsRow } from '../modules/settings/settings.entity';
 import { OutboxMessage } from '../modules/mail/outbox.entity';
 import { KvEntry } from '../modules/kv/kv.entity';
+import { AccountToken } from '../auth/account-token.entity';
 
 /** Entities are listed by class (no globs): the same list works from ts-node, jest and dist/. */
 export const ENTITIES = [
@@ -23,4 +24,5 @@ export const ENTITIES = [
   SettingsRow,
   OutboxMessage,
   KvEntry,
+  AccountToken,
 ];

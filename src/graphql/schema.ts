@@ -12,6 +12,7 @@ import { SettingsResolver } from '../modules/settings/settings.resolver';
 import { ProcessResolver } from '../modules/process/process.resolver';
 import { KvResolver } from '../modules/kv/kv.resolver';
 import { ClientAppResolver } from '../modules/clients/client-app.resolver';
+import { AccountResolver } from '../modules/users/account.resolver';
 import { permissions } from '../permissions/permissions';
 
 export const RESOLVERS = [
@@ -27,6 +28,7 @@ export const RESOLVERS = [
   ProcessResolver,
   KvResolver,
   ClientAppResolver,
+  AccountResolver,
 ] as const;
 
 let cached: GraphQLSchema | undefined;

@@ -11,6 +11,7 @@ import { ReportService } from './reports/report.service';
 import { SettingsService } from './settings/settings.service';
 import { ProcessService } from './process/process.service';
 import { KvService } from './kv/kv.service';
+import { AccountService } from './users/account.service';
 
 /** The services of one request, created on first use. */
 export class Services {
@@ -59,6 +60,9 @@ export class Services {
   }
   get kv() {
     return this.lazy('kv', () => new KvService(this.ctx));
+  }
+  get accounts() {
+    return this.lazy('accounts', () => new AccountService(this.ctx));
   }
   get privileges() {
     return this.lazy('privileges', () => new UserPrivilegeService(this.ctx));

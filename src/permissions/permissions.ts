@@ -68,6 +68,14 @@ export const mutationRules = {
   shutdown: can(P.PROC_CONTROL),
   kvSet: isPublic,
   registerClientApp: isPublic,
+  toggleUserActivation: can(P.DEACTIVATE),
+  approveUsers: can(P.MANAGE_USERS),
+  forcePasswordReset: can(P.MANAGE_USERS),
+  confirmUserEmails: can(P.MANAGE_USERS),
+  resendConfirmationEmails: can(P.MANAGE_USERS),
+  createPasswordResetToken: can(P.MANAGE_USERS),
+  resetPassword: isPublic,
+  confirmEmail: isPublic,
 };
 
 /** Whoever administers users in any way may read the fields their work touches. */

@@ -35,13 +35,25 @@ export class RoleResolver {
     return services.roles.delete(id);
   }
 
-  @Mutation(() => [User], { description: 'Gives a role to users.' })
-  assignRole(@Ctx() { services }: Context, @Arg('roleId', () => ID) roleId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
-    return services.roles.assign(userIds, roleId, true);
+  @Mutation(() => [User], { description: 'Gives a role (by id or name) to users (by ids or usernames).' })
+  assignRole(
+    @Ctx() { services }: Context,
+    @Arg('roleId', () => ID, { nullable: true }) roleId?: string,
+    @Arg('roleName', () => String, { nullable: true }) roleName?: string,
+    @Arg('userIds', () => [ID], { nullable: true }) userIds?: string[],
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return services.roles.assign({ ids: userIds, usernames }, { id: roleId, name: roleName }, true);
   }
 
-  @Mutation(() => [User], { description: 'Takes a role from users.' })
-  unassignRole(@Ctx() { services }: Context, @Arg('roleId', () => ID) roleId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
-    return services.roles.assign(userIds, roleId, false);
+  @Mutation(() => [User], { description: 'Takes a role (by id or name) from users (by ids or usernames).' })
+  unassignRole(
+    @Ctx() { services }: Context,
+    @Arg('roleId', () => ID, { nullable: true }) roleId?: string,
+    @Arg('roleName', () => String, { nullable: true }) roleName?: string,
+    @Arg('userIds', () => [ID], { nullable: true }) userIds?: string[],
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return services.roles.assign({ ids: userIds, usernames }, { id: roleId, name: roleName }, false);
   }
 }

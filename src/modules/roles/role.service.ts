@@ -118,12 +118,19 @@ export class RoleService extends BaseService {
   }
 
   /** Assigning a role hands out its privileges: the escalation rule applies to them. */
-  async assign(userIds: string[], roleId: string, assign: boolean): Promise<User[]> {
-    const ids = parseIds(userIds, 'userIds');
+  async assign(
+    users: { ids?: string[] | null; usernames?: string[] | null },
+    roleRef: { id?: string | null; name?: string | null },
+    assign: boolean,
+  ): Promise<User[]> {
+    if ((roleRef.id == null) === (roleRef.name == null)) throw new BadInputError('Give exactly one of roleId or roleName.', 'roleId');
+    const ids = users.ids != null ? parseIds(users.ids, 'userIds') : await this.ctx.services.users.resolveRefs(null, users.usernames);
     const viewer = this.viewer;
     const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
-      const role = await this.load(em, roleId, 'roleId');
+      const role =
+        roleRef.id != null ? await this.load(em, roleRef.id, 'roleId') : await em.findOne(Role, { name: roleRef.name! });
+      if (!role) throw new NotFoundError('Role', roleRef.name!);
       assertCanGrant(viewer, role.privileges, allowEscalation);
       if (!assign && role.name === 'admin' && ids.includes(viewer.id)) {
         throw new ForbiddenError("You can't revoke your own admin status.", { reason: 'OWN_ADMIN_ROLE' });

@@ -92,9 +92,14 @@ export class UserResolver {
     return services.users.create(inputs);
   }
 
-  @Mutation(() => User)
-  updateUser(@Ctx() { services }: Context, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput) {
-    return services.users.update(id, input);
+  @Mutation(() => User, { description: 'Changes a user named by id or username.' })
+  updateUser(
+    @Ctx() { services }: Context,
+    @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('username', () => String, { nullable: true }) username?: string,
+  ) {
+    return services.users.update(id, input, username);
   }
 
   @Mutation(() => [ID], { description: 'Deletes users (by ids or usernames), all or none; answers their ids.' })

@@ -107,8 +107,8 @@ export class UserService extends BaseService {
     });
   }
 
-  async update(id: string, input: UpdateUserInput): Promise<User> {
-    const userId = parseId(id);
+  async update(id: string | null | undefined, input: UpdateUserInput, username?: string | null): Promise<User> {
+    const [userId] = await this.resolveRefs(id != null ? [id] : null, username != null ? [username] : null);
     const viewer = this.viewer;
     const self = viewer.id === userId;
     let newHash: string | null = null;

@@ -1,4 +1,4 @@
-import { BadInputError } from '../../errors/errors';
+import { BadInputError, NotFoundError } from '../../errors/errors';
 import * as ops from '../operations/__generated__/operations';
 import { Answer, intParam, listParam, row, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
 import { expiresAtFromDate, pleromaAccount, pleromaInvite, pleromaLogItem, pleromaReport, pleromaUser } from './serializers';
@@ -304,6 +304,128 @@ export const PLEROMA_ROWS: RouteRow[] = [
     }),
   }),
   row({
+    method: 'PATCH',
+    path: '/users/:nickname/toggle_activation',
+    operation: ops.PleromaToggleActivationDocument,
+    variables: (req) => ({ ref: req.params.nickname }),
+    serialize: (data) => pleromaUser(data.toggleUserActivation),
+  }),
+  row({
+    method: 'PATCH',
+    path: '/users/approve',
+    operation: ops.PleromaApproveUsersDocument,
+    variables: (req) => ({ usernames: nicknames(req) }),
+    serialize: (data) => ({ users: data.approveUsers.map(pleromaUser) }),
+  }),
+  row({
+    method: 'GET',
+    path: '/users/:nickname/permission_group',
+    operation: ops.PleromaUserDocument,
+    variables: (req) => ({ ref: req.params.nickname }),
+    serialize: (data) => permissionGroups(data.user!),
+  }),
+  row({
+    method: 'GET',
+    path: '/users/:nickname/permission_group/:permission_group',
+    operation: ops.PleromaUserDocument,
+    variables: (req) => (permissionGroup(req), { ref: req.params.nickname }),
+    serialize: (data, req) => {
+      const group = permissionGroup(req);
+      return { [`is_${group}`]: permissionGroups(data.user!)[`is_${group}`] };
+    },
+  }),
+  row({
+    method: 'POST',
+    path: '/users/permission_group/:permission_group',
+    operation: ops.PleromaAssignRoleDocument,
+    variables: (req) => ({ roleName: permissionGroup(req), usernames: nicknames(req) }),
+    serialize: (_data, req) => ({ [`is_${permissionGroup(req)}`]: true }),
+  }),
+  row({
+    method: 'POST',
+    path: '/users/:nickname/permission_group/:permission_group',
+    operation: ops.PleromaAssignRoleDocument,
+    variables: (req) => ({ roleName: permissionGroup(req), usernames: [req.params.nickname] }),
+    serialize: (_data, req) => ({ [`is_${permissionGroup(req)}`]: true }),
+  }),
+  row({
+    method: 'DELETE',
+    path: '/users/permission_group/:permission_group',
+    operation: ops.PleromaUnassignRoleDocument,
+    variables: (req) => ({ roleName: permissionGroup(req), usernames: nicknames(req) }),
+    serialize: (_data, req) => ({ [`is_${permissionGroup(req)}`]: false }),
+  }),
+  row({
+    method: 'DELETE',
+    path: '/users/:nickname/permission_group/:permission_group',
+    operation: ops.PleromaUnassignRoleDocument,
+    variables: (req) => ({ roleName: permissionGroup(req), usernames: [req.params.nickname] }),
+    serialize: (_data, req) => ({ [`is_${permissionGroup(req)}`]: false }),
+  }),
+  row({
+    method: 'GET',
+    path: '/users/:nickname/password_reset',
+    operation: ops.PleromaPasswordResetDocument,
+    variables: (req) => ({ ref: req.params.nickname }),
+    serialize: (data) => ({ token: data.createPasswordResetToken.token, link: data.createPasswordResetToken.link }),
+  }),
+  row({
+    method: 'PATCH',
+    path: '/users/force_password_reset',
+    operation: ops.PleromaForcePasswordResetDocument,
+    variables: (req) => ({ usernames: nicknames(req) }),
+    status: 204,
+  }),
+  row({
+    method: 'PATCH',
+    path: '/users/confirm_email',
+    operation: ops.PleromaConfirmEmailsDocument,
+    variables: (req) => ({ usernames: nicknames(req) }),
+    serialize: (data) => data.confirmUserEmails.map((u) => u.username),
+  }),
+  row({
+    method: 'PATCH',
+    path: '/users/resend_confirmation_email',
+    operation: ops.PleromaResendConfirmationDocument,
+    variables: (req) => ({ usernames: nicknames(req) }),
+    serialize: (data) => data.resendConfirmationEmails.map((u) => u.username),
+  }),
+  row({
+    method: 'GET',
+    path: '/users/:nickname/credentials',
+    operation: ops.PleromaCredentialsDocument,
+    variables: (req) => ({ ref: req.params.nickname }),
+    serialize: (data) => ({
+      id: data.user!.id,
+      nickname: data.user!.username,
+      email: data.user!.email ?? null,
+      name: data.user!.displayName ?? null,
+      language: data.user!.language ?? null,
+      bio: '',
+      avatar: null,
+      banner: null,
+      locked: false,
+      actor_type: 'Person',
+    }),
+  }),
+  row({
+    method: 'PATCH',
+    path: '/users/:nickname/credentials',
+    operation: ops.PleromaUpdateCredentialsDocument,
+    variables: (req) => {
+      const p = req.body;
+      const input: Record<string, unknown> = {};
+      if (p.email !== undefined) input.email = p.email;
+      if (p.password !== undefined) input.password = p.password;
+      if (p.name !== undefined) input.displayName = p.name;
+      return { username: req.params.nickname, input };
+    },
+    serialize: () => ({ status: 'success' }),
+    // Akkoma answers invalid credentials changes as changeset errors.
+    onError: (e) =>
+      e.code === 'BAD_USER_INPUT' ? { status: 400, body: { errors: { [String(e.extensions.field ?? (e.extensions.fields as string[] | undefined)?.[0] ?? 'input')]: [e.message] } } } : undefined,
+  }),
+  row({
     method: 'GET',
     path: '/config',
     operation: ops.PleromaConfigDocument,
@@ -341,6 +463,18 @@ export const PLEROMA_ROWS: RouteRow[] = [
   }),
 ];
 
+/** Akkoma's two permission groups; any other is 404. */
+function permissionGroup(req: RestRequest): 'admin' | 'moderator' {
+  const g = req.params.permission_group;
+  if (g !== 'admin' && g !== 'moderator') throw new NotFoundError('Permission group', g);
+  return g;
+}
+
+function permissionGroups(u: { roles: Array<{ name: string }> }) {
+  const roles = new Set(u.roles.map((r) => r.name));
+  return { is_admin: roles.has('admin'), is_moderator: roles.has('moderator') };
+}
+
 /** Gatehouse settings as Akkoma config entries: one `:gatehouse` group, a key per top-level setting. */
 function pleromaConfig(s: { settings: Record<string, unknown>; restartRequired: boolean }) {
   return {
@@ -365,6 +499,7 @@ function configPatch(configs: unknown): Record<string, unknown> {
 
 /** Outside Gatehouse's domain: answered 501 {"error":"Not implemented by Gatehouse"} (README lists them). */
 export const PLEROMA_UNIMPLEMENTED: UnimplementedRow[] = [
+  { method: 'PUT', path: '/users/disable_mfa' },
   { method: 'POST', path: '/users/follow' },
   { method: 'POST', path: '/users/unfollow' },
   { method: 'PATCH', path: '/users/suggest' },

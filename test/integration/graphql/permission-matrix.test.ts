@@ -85,6 +85,14 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
     shutdown: { privilege: Privilege.PROC_CONTROL },
     kvSet: 'public',
     registerClientApp: 'public',
+    toggleUserActivation: { privilege: Privilege.DEACTIVATE },
+    approveUsers: { privilege: Privilege.MANAGE_USERS },
+    forcePasswordReset: { privilege: Privilege.MANAGE_USERS },
+    confirmUserEmails: { privilege: Privilege.MANAGE_USERS },
+    resendConfirmationEmails: { privilege: Privilege.MANAGE_USERS },
+    createPasswordResetToken: { privilege: Privilege.MANAGE_USERS },
+    resetPassword: 'public',
+    confirmEmail: 'public',
   },
 };
 

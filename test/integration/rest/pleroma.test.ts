@@ -362,3 +362,109 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
     expect(res).toMatchObject({ status: 200, body: { status_visibility: { direct: 0, private: 0, public: 0, unlisted: 0 } } });
   });
 });
+
+describe.each(PREFIXES)('Akkoma/Pleroma account management under %s', (prefix) => {
+  let t: TestApp;
+  let admin: Actor;
+  const P = (path: string) => `${prefix}${path}`;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await createUser(t, { username: 'admin', roles: ['admin'] });
+    await createUser(t, { username: 'bob', email: 'bob@ex.org', password: 'bob-password' });
+    await createUser(t, { username: 'carl', email: 'carl@ex.org' });
+  });
+  afterAll(() => t.close());
+
+  it('PATCH /users/:nickname/toggle_activation flips activation and answers the User', async () => {
+    const off = await rest(t, 'PATCH', P('/users/bob/toggle_activation'), { token: admin.token });
+    expect(off).toMatchObject({ status: 200, body: { nickname: 'bob', is_active: false, deactivated: true } });
+    const on = await rest(t, 'PATCH', P('/users/bob/toggle_activation'), { token: admin.token });
+    expect(on.body.is_active).toBe(true);
+    expect((await rest(t, 'PATCH', P('/users/ghost/toggle_activation'), { token: admin.token })).status).toBe(404);
+  });
+
+  it('PATCH /users/approve answers {users}', async () => {
+    const res = await rest(t, 'PATCH', P('/users/approve'), { token: admin.token, body: { nicknames: ['carl'] } });
+    expect(res).toMatchObject({ status: 200, body: { users: [{ nickname: 'carl', is_approved: true, approval_pending: false }] } });
+  });
+
+  it('GET /users/:nickname/permission_group and GET /users/:nickname/permission_group/:permission_group read membership; other groups 404', async () => {
+    expect((await rest(t, 'GET', P('/users/admin/permission_group'), { token: admin.token })).body).toEqual({ is_admin: true, is_moderator: false });
+    expect((await rest(t, 'GET', P('/users/bob/permission_group/moderator'), { token: admin.token })).body).toEqual({ is_moderator: false });
+    expect(await rest(t, 'GET', P('/users/bob/permission_group/owner'), { token: admin.token })).toMatchObject({ status: 404, body: { error: 'Not found' } });
+  });
+
+  it('POST /users/permission_group/:permission_group and the deprecated POST /users/:nickname/permission_group/:permission_group grant', async () => {
+    const batch = await rest(t, 'POST', P('/users/permission_group/moderator'), { token: admin.token, body: { nicknames: ['bob', 'carl'] } });
+    expect(batch).toMatchObject({ status: 200, body: { is_moderator: true } });
+    const single = await rest(t, 'POST', P('/users/carl/permission_group/admin'), { token: admin.token });
+    expect(single.body).toEqual({ is_admin: true });
+    expect((await rest(t, 'GET', P('/users/carl/permission_group'), { token: admin.token })).body).toEqual({ is_admin: true, is_moderator: true });
+    expect((await rest(t, 'POST', P('/users/permission_group/owner'), { token: admin.token, body: { nicknames: ['bob'] } })).status).toBe(404);
+  });
+
+  it('DELETE /users/permission_group/:permission_group and DELETE /users/:nickname/permission_group/:permission_group revoke; not your own admin', async () => {
+    const batch = await rest(t, 'DELETE', P('/users/permission_group/moderator'), { token: admin.token, body: { nicknames: ['bob'] } });
+    expect(batch).toMatchObject({ status: 200, body: { is_moderator: false } });
+    const single = await rest(t, 'DELETE', P('/users/carl/permission_group/moderator'), { token: admin.token });
+    expect(single.body).toEqual({ is_moderator: false });
+    const own = await rest(t, 'DELETE', P('/users/admin/permission_group/admin'), { token: admin.token });
+    expect(own).toMatchObject({ status: 403, body: { error: "You can't revoke your own admin status." } });
+  });
+
+  it('GET /users/:nickname/password_reset answers {token, link}; the token resets the password once', async () => {
+    const res = await rest(t, 'GET', P('/users/bob/password_reset'), { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body.link).toMatch(new RegExp(`/api/v1/pleroma/password_reset/${res.body.token}$`));
+    const reset = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($t: String!) { resetPassword(token: $t, password: "bob-new-password") }', variables: { t: res.body.token } }),
+    });
+    expect(await reset.json()).toEqual({ data: { resetPassword: true } });
+    const again = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($t: String!) { resetPassword(token: $t, password: "bob-other-password") }', variables: { t: res.body.token } }),
+    });
+    expect(((await again.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('FORBIDDEN');
+    const login = await rest(t, 'POST', '/oauth/token', { body: { grant_type: 'password', username: 'bob', password: 'bob-new-password' } });
+    expect(login.status).toBe(200);
+  });
+
+  it('PATCH /users/force_password_reset answers 204', async () => {
+    expect((await rest(t, 'PATCH', P('/users/force_password_reset'), { token: admin.token, body: { nicknames: ['bob'] } })).status).toBe(204);
+    const u = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ query: '{ user(username: "bob") { mustChangePassword } }' }),
+    });
+    expect(await u.json()).toEqual({ data: { user: { mustChangePassword: true } } });
+  });
+
+  it('PATCH /users/resend_confirmation_email mails a token; PATCH /users/confirm_email confirms; both answer nicknames', async () => {
+    await t.app.deps.db.knex('users').where('username', 'carl').update({ email_confirmed: false });
+    const resend = await rest(t, 'PATCH', P('/users/resend_confirmation_email'), { token: admin.token, body: { nicknames: ['carl'] } });
+    expect(resend).toMatchObject({ status: 200, body: ['carl'] });
+    const mail = await t.app.deps.db.knex('outbox').where('to', 'carl@ex.org').orderBy('id', 'desc').first();
+    expect(mail.subject).toMatch(/Confirm your email/);
+    const confirmed = await rest(t, 'PATCH', P('/users/confirm_email'), { token: admin.token, body: { nicknames: ['carl'] } });
+    expect(confirmed).toMatchObject({ status: 200, body: ['carl'] });
+    expect((await rest(t, 'GET', P('/users/carl'), { token: admin.token })).body).toMatchObject({ is_confirmed: true, confirmation_pending: false });
+  });
+
+  it('GET /users/:nickname/credentials reads and PATCH /users/:nickname/credentials changes them', async () => {
+    const read = await rest(t, 'GET', P('/users/carl/credentials'), { token: admin.token });
+    expect(read).toMatchObject({ status: 200, body: { nickname: 'carl', email: 'carl@ex.org', name: null } });
+    const patched = await rest(t, 'PATCH', P('/users/carl/credentials'), { token: admin.token, body: { name: 'Carl C.', email: 'carl2@ex.org' } });
+    expect(patched).toEqual({ status: 200, contentType: expect.any(String), body: { status: 'success' } });
+    expect((await rest(t, 'GET', P('/users/carl/credentials'), { token: admin.token })).body).toMatchObject({ name: 'Carl C.', email: 'carl2@ex.org' });
+    const bad = await rest(t, 'PATCH', P('/users/carl/credentials'), { token: admin.token, body: { email: 'not-an-email' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toBeDefined();
+  });
+
+  it('PUT /users/disable_mfa answers 501 (Gatehouse has no MFA)', async () => {
+    expect((await rest(t, 'PUT', P('/users/disable_mfa'), { token: admin.token, body: { nickname: 'bob' } })).status).toBe(501);
+  });
+});

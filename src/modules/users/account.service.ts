@@ -1,0 +1,157 @@
+import { AccessToken } from '../../auth/access-token.entity';
+import { AccountToken } from '../../auth/account-token.entity';
+import { generateToken, hashToken } from '../../auth/tokens';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
+import { BadInputError, ForbiddenError } from '../../errors/errors';
+import { subject } from '../audit/audit.service';
+import { BaseService } from '../base.service';
+import { sendMail } from '../mail/mailer';
+import { OutboxMessage } from '../mail/outbox.entity';
+import { User } from './user.entity';
+
+const RESET_TTL_MS = 24 * 3600_000;
+const CONFIRM_TTL_MS = 7 * 24 * 3600_000;
+
+export interface Refs {
+  ids?: string[] | null;
+  usernames?: string[] | null;
+}
+
+/** Account life-cycle chores: approval, forced resets, email confirmation and password-reset tokens. */
+export class AccountService extends BaseService {
+  private async change(refs: Refs, action: string, verb: string, apply: (u: User) => void): Promise<User[]> {
+    const ids = await this.ctx.services.users.resolveRefs(refs.ids, refs.usernames);
+    return this.tx(async (em) => {
+      const users = await this.ctx.services.users.loadAll(em, ids);
+      users.forEach(apply);
+      this.ctx.services.audit.record(em, {
+        action,
+        subjects: users.map(subject.user),
+        message: `${verb} ${users.map((u) => `@${u.username}`).join(', ')}`,
+      });
+      return users;
+    });
+  }
+
+  approve(refs: Refs) {
+    return this.change(refs, 'user.approve', 'approved', (u) => (u.approved = true));
+  }
+
+  forcePasswordReset(refs: Refs) {
+    return this.change(refs, 'user.force_password_reset', 'required a password change from', (u) => (u.mustChangePassword = true));
+  }
+
+  confirmEmails(refs: Refs) {
+    return this.change(refs, 'user.confirm_email', 'confirmed the email of', (u) => (u.emailConfirmed = true));
+  }
+
+  /** Flips activation: deactivates an active account, reactivates a deactivated one. */
+  async toggleActivation(ref: string): Promise<User> {
+    const user = await this.ctx.services.users.getByIdOrUsername(ref);
+    const [changed] = await this.ctx.services.users.setActive({ ids: [String(user.id)] }, !user.active);
+    return changed;
+  }
+
+  private async issue(userId: number, purpose: string, ttlMs: number) {
+    const token = generateToken();
+    const expiresAt = new Date(Date.now() + ttlMs);
+    await this.tx(async (em) => {
+      em.create(AccountToken, { tokenHash: hashToken(token), user: em.getReference(User, userId), purpose, expiresAt });
+    });
+    return { token, expiresAt };
+  }
+
+  /** A one-use password-reset token and the link a user follows with it. */
+  async createPasswordReset(ref: string) {
+    const user = await this.ctx.services.users.getByIdOrUsername(ref);
+    const settings = await this.ctx.settings();
+    const { token, expiresAt } = await this.issue(user.id, 'password_reset', RESET_TTL_MS);
+    await this.tx(async (em) => {
+      this.ctx.services.audit.record(em, {
+        action: 'user.password_reset_token',
+        subjects: [subject.user(user)],
+        message: `created a password-reset token for @${user.username}`,
+      });
+    });
+    const link = `${settings.publicUrl.replace(/\/$/, '')}/api/v1/pleroma/password_reset/${token}`;
+    return { token, link, expiresAt };
+  }
+
+  /** Mails a confirmation token to each listed user whose email is not confirmed yet. */
+  async resendConfirmation(refs: Refs): Promise<User[]> {
+    const ids = await this.ctx.services.users.resolveRefs(refs.ids, refs.usernames);
+    const settings = await this.ctx.settings();
+    const users = await this.ctx.services.users.loadAll(this.em, ids);
+    for (const u of users) {
+      if (!u.email || u.emailConfirmed) continue;
+      const { token } = await this.issue(u.id, 'email_confirmation', CONFIRM_TTL_MS);
+      const message = {
+        to: u.email,
+        subject: `Confirm your email for ${settings.instanceName}`,
+        text: `Confirm your email address: ${settings.publicUrl.replace(/\/$/, '')}/confirm-email?token=${encodeURIComponent(token)}\n\nConfirmation token: ${token}\n`,
+      };
+      const row = await this.tx(async (em) => {
+        const r = em.create(OutboxMessage, message);
+        this.ctx.services.audit.record(em, {
+          action: 'user.resend_confirmation',
+          subjects: [subject.user(u)],
+          message: `sent @${u.username} an email confirmation`,
+        });
+        return r;
+      });
+      const delivered = await sendMail(settings.smtp, message).catch((err: unknown) => {
+        this.ctx.log.error({ err }, 'confirmation email could not be sent');
+        return false;
+      });
+      if (delivered) await this.em.nativeUpdate(OutboxMessage, { id: row.id }, { sentAt: new Date() });
+    }
+    return users;
+  }
+
+  private async consume(token: string, purpose: string): Promise<AccountToken> {
+    const found = await this.em.findOne(AccountToken, { tokenHash: hashToken(token), purpose }, { populate: ['user'] });
+    if (!found || found.expiresAt.getTime() <= Date.now()) {
+      throw new ForbiddenError('The token is unknown, used or expired.', { reason: 'INVALID_ACCOUNT_TOKEN' });
+    }
+    return found;
+  }
+
+  /** Sets a new password with a reset token; every session of the account ends. */
+  async resetPassword(token: string, password: string): Promise<boolean> {
+    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+      throw new BadInputError(`password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`, 'password');
+    }
+    const found = await this.consume(token, 'password_reset');
+    const passwordHash = await this.ctx.deps.hasher.hash(password);
+    await this.tx(async (em) => {
+      const user = await em.findOneOrFail(User, found.user.id);
+      user.passwordHash = passwordHash;
+      user.mustChangePassword = false;
+      await em.nativeDelete(AccessToken, { user: user.id });
+      await em.nativeDelete(AccountToken, { id: found.id });
+      this.ctx.services.audit.record(em, {
+        actor: { id: user.id, username: user.username },
+        action: 'user.password_reset',
+        subjects: [subject.user(user)],
+        message: 'reset the password with a reset token',
+      });
+    });
+    return true;
+  }
+
+  async confirmEmail(token: string): Promise<boolean> {
+    const found = await this.consume(token, 'email_confirmation');
+    await this.tx(async (em) => {
+      const user = await em.findOneOrFail(User, found.user.id);
+      user.emailConfirmed = true;
+      await em.nativeDelete(AccountToken, { id: found.id });
+      this.ctx.services.audit.record(em, {
+        actor: { id: user.id, username: user.username },
+        action: 'user.confirm_email',
+        subjects: [subject.user(user)],
+        message: 'confirmed the email address',
+      });
+    });
+    return true;
+  }
+}
