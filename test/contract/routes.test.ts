@@ -31,3 +31,25 @@ describe('REST route coverage', () => {
     }
   });
 });
+
+describe('the REST layer translates, never decides', () => {
+  it('nothing under src/rest imports the ORM, a service or the permission rules', () => {
+    const { readdirSync, statSync } = require('node:fs') as typeof import('node:fs');
+    const root = join(__dirname, '../../src/rest');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (path.endsWith('.ts')) files.push(path);
+      }
+    };
+    walk(root);
+    expect(files.length).toBeGreaterThan(5);
+    const offenders = files.filter((f) => {
+      const imports = [...readFileSync(f, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      return imports.some((i) => i.startsWith('@mikro-orm') || /\.service$|\.entity$|\/permissions\//.test(i));
+    });
+    expect(offenders).toEqual([]);
+  });
+});
