@@ -28,6 +28,7 @@ export const queryRules = {
   settings: can(P.CONFIG),
   processStats: can(P.PROC_CONTROL),
   kv: isPublic,
+  userPrivileges: can(P.GRANT_PRIVILEGES),
 };
 
 export const mutationRules = {

@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { assertCanGrant } from '../../permissions/guards';
 import { subject } from '../audit/audit.service';
-import { BaseService, parseId } from '../base.service';
+import { BaseService } from '../base.service';
 import type { User } from '../users/user.entity';
 import { keepingAnAllHolder } from './all-holders';
 import { normalizePrivileges, type Privilege } from './privilege.enum';
@@ -25,8 +25,8 @@ export class PrivilegeService {
 }
 
 export class UserPrivilegeService extends BaseService {
-  async set(userId: string, privileges: Privilege[], mode: PrivilegeChangeMode): Promise<User> {
-    const id = parseId(userId, 'userId');
+  async set(ref: { id?: string | null; username?: string | null }, privileges: Privilege[], mode: PrivilegeChangeMode): Promise<User> {
+    const [id] = await this.ctx.services.users.resolveRefs(ref.id != null ? [ref.id] : null, ref.username != null ? [ref.username] : null);
     const viewer = this.viewer;
     const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {

@@ -155,13 +155,21 @@ export class UserResolver {
     return services.users.setTags({ ids, usernames }, tags, false);
   }
 
-  @Mutation(() => User, { description: "Replaces, adds to or removes from a user's direct privileges." })
+  @Mutation(() => User, { description: "Replaces, adds to or removes from a user's direct privileges (user by id or username)." })
   setUserPrivileges(
     @Ctx() { services }: Context,
-    @Arg('userId', () => ID) userId: string,
     @Arg('privileges', () => [Privilege]) privileges: Privilege[],
     @Arg('mode', () => PrivilegeChangeMode, { defaultValue: PrivilegeChangeMode.REPLACE }) mode: PrivilegeChangeMode,
+    @Arg('userId', () => ID, { nullable: true }) userId?: string,
+    @Arg('username', () => String, { nullable: true }) username?: string,
   ) {
-    return services.privileges.set(userId, privileges, mode);
+    return services.privileges.set({ id: userId, username }, privileges, mode);
+  }
+
+  @Query(() => [Privilege], {
+    description: "A user's effective privileges (the viewer's without arguments). Telodendria reads them behind GRANT_PRIVILEGES.",
+  })
+  userPrivileges(@Ctx() { services }: Context, @Arg('idOrUsername', () => String, { nullable: true }) idOrUsername?: string) {
+    return services.users.effectivePrivileges(idOrUsername);
   }
 }

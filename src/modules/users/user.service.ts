@@ -5,6 +5,7 @@ import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
 import { subject } from '../audit/audit.service';
 import { BaseService, parseId, parseIds } from '../base.service';
 import { keepingAnAllHolder } from '../privileges/all-holders';
+import { PrivilegeService } from '../privileges/privilege.service';
 import { resolveOpenReports } from '../reports/report.service';
 import { User } from './user.entity';
 import { TAG_PATTERN, type CreateUserInput, type UpdateUserInput, type UserFilter } from './user.inputs';
@@ -27,6 +28,14 @@ export class UserService extends BaseService {
   async getByIdOrUsername(ref: string): Promise<UserRecord> {
     const byId = /^[1-9]\d{0,14}$/.test(ref) ? await this.ctx.loaders.userById.load(Number(ref)) : null;
     return byId ?? this.getByUsername(ref);
+  }
+
+  /** Effective privileges of a user (of the viewer when no user is named). */
+  async effectivePrivileges(idOrUsername?: string | null) {
+    const user = idOrUsername != null ? await this.getByIdOrUsername(idOrUsername) : await this.viewerRecord();
+    if (!user) throw new UnauthenticatedError();
+    const roles = await this.ctx.loaders.rolesByUser.load(user.id);
+    return PrivilegeService.effective(user.privileges, roles.map((r) => r.privileges));
   }
 
   async list(filter: UserFilter | null | undefined, args: PageArgs) {

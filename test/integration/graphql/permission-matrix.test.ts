@@ -46,6 +46,7 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
     settings: { privilege: Privilege.CONFIG },
     processStats: { privilege: Privilege.PROC_CONTROL },
     kv: 'public',
+    userPrivileges: { privilege: Privilege.GRANT_PRIVILEGES },
   },
   Mutation: {
     login: 'public',
