@@ -17,6 +17,8 @@ export interface Dialect {
   error(error: OperationError): RestAnswer;
   notFound: RestAnswer;
   notImplemented: RestAnswer;
+  /** A known path with a method no row serves; absent = the 404 answer. */
+  wrongMethod?: RestAnswer;
   /** Body that is not JSON, or parameters that cannot be read. */
   badRequest(message: string): RestAnswer;
 }
@@ -25,6 +27,7 @@ export type ErrorTable = Record<ErrorCode, (e: OperationError) => RestAnswer>;
 
 function send(reply: FastifyReply, answer: RestAnswer) {
   reply.code(answer.status);
+  if (answer.headers) reply.headers(answer.headers);
   if (answer.status === 204 || answer.body === undefined) return reply.send();
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
 }
@@ -65,6 +68,16 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
               return send(reply, { status: r.status ?? 200, body });
             },
           });
+        }
+        if (dialect.wrongMethod) {
+          const methods = new Map<string, Set<string>>();
+          for (const r of [...dialect.rows, ...dialect.unimplemented]) {
+            methods.set(r.path, (methods.get(r.path) ?? new Set()).add(r.method));
+          }
+          for (const [path, used] of methods) {
+            const others = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => !used.has(m));
+            if (others.length) scope.route({ method: [...others], url: path, handler: async (_req, reply) => send(reply, dialect.wrongMethod!) });
+          }
         }
         for (const u of dialect.unimplemented) {
           scope.route({ method: u.method, url: u.path, handler: async (_req, reply) => send(reply, dialect.notImplemented) });

@@ -20,6 +20,7 @@ export interface OperationError {
 export interface RestAnswer {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pleromaDialect } from '../../src/rest/pleroma';
 import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
+import { telodendriaDialect } from '../../src/rest/telodendria';
 import type { Dialect } from '../../src/rest/dialect';
 
 /** Every row of every dialect is exercised by a test that names it ("METHOD /path" in a test title). */
@@ -9,6 +10,7 @@ const DIALECTS: Array<{ dialect: Dialect; testFile: string }> = [
   { dialect: pleromaDialect, testFile: 'integration/rest/pleroma.test.ts' },
   { dialect: mastodonApiDialect, testFile: 'integration/rest/mastodon.test.ts' },
   { dialect: oauthDialect, testFile: 'integration/rest/mastodon.test.ts' },
+  { dialect: telodendriaDialect, testFile: 'integration/rest/telodendria.test.ts' },
 ];
 
 describe('REST route coverage', () => {

@@ -26,7 +26,11 @@ export class PrivilegeService {
 
 export class UserPrivilegeService extends BaseService {
   async set(ref: { id?: string | null; username?: string | null }, privileges: Privilege[], mode: PrivilegeChangeMode): Promise<User> {
-    const [id] = await this.ctx.services.users.resolveRefs(ref.id != null ? [ref.id] : null, ref.username != null ? [ref.username] : null);
+    // No user named: the viewer's own privileges (Telodendria's /privileges without a localpart).
+    const [id] =
+      ref.id == null && ref.username == null
+        ? [this.viewer.id]
+        : await this.ctx.services.users.resolveRefs(ref.id != null ? [ref.id] : null, ref.username != null ? [ref.username] : null);
     const viewer = this.viewer;
     const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {

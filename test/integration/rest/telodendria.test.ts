@@ -1,0 +1,119 @@
+import { startTestApp, type TestApp } from '../../helpers/app';
+import { createUser, type Actor } from '../../helpers/factories';
+import { rest } from '../../helpers/rest';
+
+const PREFIXES = ['/_telodendria/admin/v1', '/_telodendria/admin'];
+
+describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
+  let t: TestApp;
+  let admin: Actor;
+  let granter: Actor;
+  let plain: Actor;
+  const P = (path: string) => `${prefix}${path}`;
+  beforeAll(async () => {
+    t = await startTestApp({}, {}, { lifecycle: { restart: async () => undefined, shutdown: async () => undefined } });
+    admin = await createUser(t, { username: 'admin', roles: ['admin'] });
+    granter = await createUser(t, { username: 'granter', privileges: ['GRANT_PRIVILEGES', 'DEACTIVATE'] });
+    plain = await createUser(t, { username: 'plain' });
+  });
+  afterAll(() => t.close());
+
+  it('GET /privileges reads the caller’s privileges (GRANT_PRIVILEGES needed even for one’s own)', async () => {
+    expect(await rest(t, 'GET', P('/privileges'), { token: admin.token })).toMatchObject({ status: 200, body: { privileges: ['ALL'] } });
+    const denied = await rest(t, 'GET', P('/privileges'), { token: plain.token });
+    expect(denied).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN', error: "User doesn't have the GRANT_PRIVILEGES privilege." } });
+  });
+
+  it('POST, PUT and DELETE /privileges change the caller’s own privileges', async () => {
+    const put = await rest(t, 'PUT', P('/privileges'), { token: granter.token, body: { privileges: ['DEACTIVATE', 'NOT_A_PRIVILEGE'] } });
+    expect(put).toMatchObject({ status: 200, body: { privileges: ['DEACTIVATE', 'GRANT_PRIVILEGES'] } });
+    const post = await rest(t, 'POST', P('/privileges'), { token: granter.token, body: { privileges: ['GRANT_PRIVILEGES', 'DEACTIVATE'] } });
+    expect(post.body.privileges).toEqual(['DEACTIVATE', 'GRANT_PRIVILEGES']);
+    const del = await rest(t, 'DELETE', P('/privileges'), { token: admin.token, body: { privileges: [] } });
+    expect(del).toMatchObject({ status: 200, body: { privileges: ['ALL'] } });
+  });
+
+  it('GET, POST, PUT and DELETE /privileges/:localpart read and change a user’s privileges', async () => {
+    expect((await rest(t, 'GET', P('/privileges/plain'), { token: admin.token })).body).toEqual({ privileges: [] });
+    expect((await rest(t, 'PUT', P('/privileges/plain'), { token: admin.token, body: { privileges: ['CONFIG', 'ALIAS'] } })).body).toEqual({
+      privileges: ['CONFIG', 'ALIAS'],
+    });
+    expect((await rest(t, 'DELETE', P('/privileges/plain'), { token: admin.token, body: { privileges: ['CONFIG'] } })).body).toEqual({ privileges: ['ALIAS'] });
+    expect((await rest(t, 'POST', P('/privileges/plain'), { token: admin.token, body: { privileges: [] } })).body).toEqual({ privileges: [] });
+    const esc = await rest(t, 'PUT', P('/privileges/plain'), { token: granter.token, body: { privileges: ['CONFIG'] } });
+    expect(esc).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN' } });
+    expect(await rest(t, 'GET', P('/privileges/ghost'), { token: admin.token })).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
+    expect(await rest(t, 'PUT', P('/privileges/plain'), { token: admin.token, body: {} })).toMatchObject({ status: 400, body: { errcode: 'M_MISSING_PARAM' } });
+    expect(await rest(t, 'PUT', P('/privileges/plain'), { token: admin.token, body: { privileges: 'ALL' } })).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
+  });
+
+  it('POST /tokens creates a RegToken; GET /tokens lists; GET /tokens/:name reads; DELETE /tokens/:name deletes', async () => {
+    const expires = Date.now() + 86400_000;
+    const created = await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { name: 'q34jgapo8uq34hg', uses: 5, expires_on: expires, grants: ['DEACTIVATE'] } });
+    expect(created.status).toBe(200);
+    expect(created.body).toEqual({
+      name: 'q34jgapo8uq34hg', created_by: 'admin', created_on: expect.any(Number), expires_on: expires, used: 0, uses: 5, grants: ['DEACTIVATE'],
+    });
+    const unlimited = await rest(t, 'POST', P('/tokens'), { token: admin.token, body: {} });
+    expect(unlimited.body).toMatchObject({ uses: -1, expires_on: 0, used: 0 });
+    expect(unlimited.body.name).toMatch(/^[A-Za-z0-9_-]+$/);
+    const list = await rest(t, 'GET', P('/tokens'), { token: admin.token });
+    expect(list.body.tokens.map((x: { name: string }) => x.name)).toEqual(['q34jgapo8uq34hg', unlimited.body.name]);
+    expect((await rest(t, 'GET', P('/tokens/q34jgapo8uq34hg'), { token: admin.token })).body.uses).toBe(5);
+    expect(await rest(t, 'DELETE', P('/tokens/q34jgapo8uq34hg'), { token: admin.token })).toMatchObject({ status: 200, body: {} });
+    expect(await rest(t, 'GET', P('/tokens/q34jgapo8uq34hg'), { token: admin.token })).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
+    expect((await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { uses: -2 } })).body.errcode).toBe('M_INVALID_PARAM');
+    expect((await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { expires_on: Date.now() - 1000 } })).body.errcode).toBe('M_INVALID_PARAM');
+    expect((await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { name: 'has space' } })).status).toBe(400);
+    expect(await rest(t, 'GET', P('/tokens'), { token: plain.token })).toMatchObject({
+      status: 403,
+      body: { errcode: 'M_FORBIDDEN', error: "User doesn't have the ISSUE_TOKENS privilege." },
+    });
+  });
+
+  it('GET /config reads; PUT /config merges and POST /config replaces, answering {restart_required}', async () => {
+    const read = await rest(t, 'GET', P('/config'), { token: admin.token });
+    expect(read.body).toMatchObject({ serverName: 'localhost', registration: { mode: 'invite' } });
+    const put = await rest(t, 'PUT', P('/config'), { token: admin.token, body: { serverName: 'matrix.example.org' } });
+    expect(put).toMatchObject({ status: 200, body: { restart_required: true } });
+    const whole = { ...(await rest(t, 'GET', P('/config'), { token: admin.token })).body };
+    delete whole.smtp.passwordSet;
+    const post = await rest(t, 'POST', P('/config'), { token: admin.token, body: { ...whole, instanceName: 'Replaced' } });
+    expect(post).toMatchObject({ status: 200, body: { restart_required: true } });
+    const bad = await rest(t, 'PUT', P('/config'), { token: admin.token, body: { registration: { mode: 'sometimes' } } });
+    expect(bad).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
+  });
+
+  it('GET /stats answers memory_allocated and version; POST /restart and POST /shutdown answer {}', async () => {
+    const stats = await rest(t, 'GET', P('/stats'), { token: admin.token });
+    expect(stats.body).toEqual({ memory_allocated: expect.any(Number), version: expect.any(String) });
+    expect(await rest(t, 'POST', P('/restart'), { token: admin.token })).toMatchObject({ status: 200, body: {} });
+    expect(await rest(t, 'POST', P('/shutdown'), { token: admin.token })).toMatchObject({ status: 200, body: {} });
+    expect((await rest(t, 'GET', P('/stats'), { token: granter.token })).status).toBe(403);
+  });
+
+  it('DELETE /deactivate/:localpart answers {user, reason, banned_by}; PUT /deactivate/:localpart reactivates (204)', async () => {
+    const victim = await createUser(t, { username: `victim${prefix.length}` });
+    const del = await rest(t, 'DELETE', P(`/deactivate/${victim.username}`), { token: granter.token, body: { reason: 'spam' } });
+    expect(del).toMatchObject({ status: 200, body: { user: victim.username, reason: 'spam', banned_by: 'granter' } });
+    const again = await rest(t, 'PUT', P(`/deactivate/${victim.username}`), { token: granter.token });
+    expect(again.status).toBe(204);
+    const noReason = await rest(t, 'DELETE', P(`/deactivate/${victim.username}`), { token: granter.token, body: {} });
+    expect(noReason.body.reason).toBe('Deactivated by admin');
+  });
+
+  it('Matrix errors: missing and unknown tokens, ?access_token=, wrong method, unknown path, malformed JSON', async () => {
+    expect(await rest(t, 'GET', P('/stats'))).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
+    expect(await rest(t, 'GET', P('/stats'), { token: 'nope' })).toMatchObject({ status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } });
+    expect((await rest(t, 'GET', P(`/stats?access_token=${admin.token}`))).status).toBe(200);
+    expect(await rest(t, 'PATCH', P('/stats'), { token: admin.token })).toMatchObject({ status: 405, body: { errcode: 'M_UNRECOGNIZED' } });
+    expect(await rest(t, 'GET', P('/nothing'), { token: admin.token })).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
+    const res = await fetch(`${t.url}${P('/privileges/plain')}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: '{"privileges": [',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errcode: 'M_NOT_JSON', error: expect.any(String) });
+  });
+});
