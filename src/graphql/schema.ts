@@ -13,6 +13,7 @@ import { ProcessResolver } from '../modules/process/process.resolver';
 import { KvResolver } from '../modules/kv/kv.resolver';
 import { ClientAppResolver } from '../modules/clients/client-app.resolver';
 import { AccountResolver } from '../modules/users/account.resolver';
+import { ServerInfoResolver } from '../modules/settings/server-info.resolver';
 import { permissions } from '../permissions/permissions';
 
 export const RESOLVERS = [
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   KvResolver,
   ClientAppResolver,
   AccountResolver,
+  ServerInfoResolver,
 ] as const;
 
 let cached: GraphQLSchema | undefined;

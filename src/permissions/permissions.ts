@@ -29,6 +29,8 @@ export const queryRules = {
   processStats: can(P.PROC_CONTROL),
   kv: isPublic,
   userPrivileges: can(P.GRANT_PRIVILEGES),
+  serverInfo: isPublic,
+  inviteTokenValid: isPublic,
 };
 
 export const mutationRules = {

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps';
 import { AppError, type ErrorCode } from '../errors/errors';
 import type { Context } from '../graphql/context';
 import { runOperation } from './run-operation';
-import { Answer, type OperationError, type RestAnswer, type RestRequest, type RouteRow, type UnimplementedRow } from './route';
+import { Answer, type OperationError, type RestAnswer, type RestRequest, type RouteRow, type StaticRow, type UnimplementedRow } from './route';
 
 /** A dialect: where it is mounted, its rows, how it reads a token and how it writes every error. */
 export interface Dialect {
@@ -12,6 +12,7 @@ export interface Dialect {
   prefixes: string[];
   rows: RouteRow[];
   unimplemented: UnimplementedRow[];
+  statics?: StaticRow[];
   token(req: FastifyRequest): string | null;
   /** One answer per catalog code (`satisfies Record<ErrorCode, …>` in each dialect). */
   error(error: OperationError): RestAnswer;
@@ -53,12 +54,13 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
           req.log.error({ err }, `${dialect.name} route failed`);
           return send(reply, dialect.error({ code: 'INTERNAL', message: 'Internal server error', extensions: {} }));
         });
-        for (const r of dialect.rows) {
+        for (const chosen of dialect.rows) {
           scope.route({
-            method: r.method,
-            url: r.path,
+            method: chosen.method,
+            url: chosen.path,
             handler: async (req, reply) => {
               const rest = restRequest(req);
+              const r = chosen.select ? chosen.select(rest) : chosen;
               const variables = r.variables(rest);
               const token = r.token ? r.token(rest) : dialect.token(req);
               const outcome = await runOperation(apollo, deps, req, token, r, variables);
@@ -71,13 +73,16 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
         }
         if (dialect.wrongMethod) {
           const methods = new Map<string, Set<string>>();
-          for (const r of [...dialect.rows, ...dialect.unimplemented]) {
+          for (const r of [...dialect.rows, ...dialect.unimplemented, ...(dialect.statics ?? [])]) {
             methods.set(r.path, (methods.get(r.path) ?? new Set()).add(r.method));
           }
           for (const [path, used] of methods) {
             const others = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => !used.has(m));
             if (others.length) scope.route({ method: [...others], url: path, handler: async (_req, reply) => send(reply, dialect.wrongMethod!) });
           }
+        }
+        for (const s of dialect.statics ?? []) {
+          scope.route({ method: s.method, url: s.path, handler: async (_req, reply) => send(reply, s.answer) });
         }
         for (const u of dialect.unimplemented) {
           scope.route({ method: u.method, url: u.path, handler: async (_req, reply) => send(reply, dialect.notImplemented) });

@@ -36,6 +36,11 @@ export interface RouteRow<TData = any, TVars = any> {
   /** May throw a BadInputError for params the dialect cannot even translate. */
   variables(req: RestRequest): TVars;
   serialize?(data: TData, req: RestRequest): unknown;
+  /**
+   * For one path whose request decides which operation it is (Matrix registration with and without
+   * its `auth` stage): answers the row that serves this request.
+   */
+  select?(req: RestRequest): RouteRow;
   /** Where the caller's token comes from, when not where the dialect usually reads it. */
   token?(req: RestRequest): string | null;
   /** Success status; 204 sends no body. */
@@ -59,6 +64,13 @@ export class Answer implements RestAnswer {
     readonly status: number,
     readonly body?: unknown,
   ) {}
+}
+
+/** A route whose answer is fixed (no operation): discovery documents such as Matrix `/versions`. */
+export interface StaticRow {
+  method: HttpMethod;
+  path: string;
+  answer: RestAnswer;
 }
 
 export function row<TData, TVars>(r: RouteRow<TData, TVars>): RouteRow<TData, TVars> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pleromaDialect } from '../../src/rest/pleroma';
 import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
 import { telodendriaDialect } from '../../src/rest/telodendria';
+import { matrixClientDialect } from '../../src/rest/matrix';
 import type { Dialect } from '../../src/rest/dialect';
 
 /** Every row of every dialect is exercised by a test that names it ("METHOD /path" in a test title). */
@@ -11,6 +12,7 @@ const DIALECTS: Array<{ dialect: Dialect; testFile: string }> = [
   { dialect: mastodonApiDialect, testFile: 'integration/rest/mastodon.test.ts' },
   { dialect: oauthDialect, testFile: 'integration/rest/mastodon.test.ts' },
   { dialect: telodendriaDialect, testFile: 'integration/rest/telodendria.test.ts' },
+  { dialect: matrixClientDialect, testFile: 'integration/rest/matrix.test.ts' },
 ];
 
 describe('REST route coverage', () => {

@@ -7,7 +7,7 @@ import { assertCanGrant } from '../../permissions/guards';
 import { BaseService, parseId } from '../base.service';
 import { normalizePrivileges, type Privilege } from '../privileges/privilege.enum';
 import { Role } from '../roles/role.entity';
-import { Invite } from './invite.entity';
+import { Invite, inviteState } from './invite.entity';
 import { OutboxMessage } from '../mail/outbox.entity';
 import { sendMail } from '../mail/mailer';
 import { InviteStatus, type CreateInviteInput, type InviteFilter, type UpdateInviteInput } from './invite.inputs';
@@ -49,6 +49,16 @@ export class InviteService extends BaseService {
     const invites = ids.length ? await this.em.find(Invite, { id: { $in: ids } }, { orderBy: { id: 'desc' } }) : [];
     const count = async () => Number(((await where(db.knex('invites as i').count({ n: '*' })).first()) as { n: unknown }).n);
     return { ...toPage(invites, page.limit), count };
+  }
+
+  /** Whether registering with this token would work now (rate-limited: it reveals tokens' existence). */
+  async isUsable(token: string): Promise<boolean> {
+    const { register } = (await this.ctx.settings()).rateLimits;
+    await this.ctx.deps.rateLimits.consume([
+      [{ keyPrefix: 'token_validity_addr', points: register.perAddress * 5, durationSeconds: register.windowSeconds }, this.ctx.ip],
+    ]);
+    const invite = await this.em.findOne(Invite, { token });
+    return !!invite && inviteState(invite).valid;
   }
 
   async getByToken(token: string): Promise<Invite> {

@@ -40,6 +40,11 @@ export class UserResolver {
     return new UserConnection(nodes as User[], pageInfo, count);
   }
 
+  @FieldResolver(() => String, { description: 'The Matrix user id: @username:serverName (server name from the settings).' })
+  async matrixId(@Root() user: UserRecord, @Ctx() ctx: Context) {
+    return `@${user.username}:${(await ctx.settings()).serverName}`;
+  }
+
   @FieldResolver(() => [Role])
   roles(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
     return loaders.rolesByUser.load(user.id);

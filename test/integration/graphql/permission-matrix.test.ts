@@ -47,6 +47,8 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
     processStats: { privilege: Privilege.PROC_CONTROL },
     kv: 'public',
     userPrivileges: { privilege: Privilege.GRANT_PRIVILEGES },
+    serverInfo: 'public',
+    inviteTokenValid: 'public',
   },
   Mutation: {
     login: 'public',
