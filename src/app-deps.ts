@@ -5,6 +5,7 @@ import type { PasswordHasher } from './auth/passwords';
 import type { RateLimits } from './auth/rate-limits';
 import type { Config } from './config/config';
 import type { Lifecycle } from './modules/process/process.service';
+import type { SettingsCache } from './modules/settings/settings.service';
 
 /** Process-wide singletons a request context borrows from. */
 export interface AppDeps {
@@ -15,4 +16,5 @@ export interface AppDeps {
   rateLimits: RateLimits;
   log: FastifyBaseLogger;
   lifecycle: Lifecycle;
+  settingsCache: SettingsCache;
 }

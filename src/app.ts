@@ -20,7 +20,8 @@ import { buildContext, type Context } from './graphql/context';
 import { limitValidationRules, QUERY_LIMITS } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
-import { loadSettings } from './modules/settings/settings.service';
+import { loadSettings, SettingsCache } from './modules/settings/settings.service';
+import { RateLimitedError } from './errors/errors';
 import { mountDialect } from './rest/dialect';
 import { pleromaDialect } from './rest/pleroma';
 import { mastodonApiDialect, oauthDialect } from './rest/mastodon';
@@ -78,6 +79,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     db,
     hasher: new PasswordHasher(config.argon2, config.hashConcurrency),
     rateLimits: new RateLimits(store),
+    settingsCache: new SettingsCache(),
     log,
     lifecycle: {
       restart: async () => {
@@ -101,7 +103,26 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     log.info({ username: config.admin.username, outcome }, 'GATEHOUSE_ADMIN checked');
   }
 
+  // One budget of operations per caller (signed-in user, else address), for every entry point.
+  const apiRateLimit: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue }) {
+          const { api } = (await contextValue.settings()).rateLimits;
+          const caller = contextValue.viewer ? `user:${contextValue.viewer.id}` : `addr:${contextValue.ip}`;
+          try {
+            await deps.rateLimits.consume([[{ keyPrefix: 'api', points: api.perCaller, durationSeconds: api.windowSeconds }, caller]]);
+          } catch (err) {
+            if (err instanceof RateLimitedError) err.extensions.http = { status: 429 };
+            throw err;
+          }
+        },
+      };
+    },
+  };
+
   const plugins: ApolloServerPlugin<Context>[] = [
+    apiRateLimit,
     fastifyApolloDrainPlugin(server),
     config.production
       ? ApolloServerPluginLandingPageDisabled()

@@ -57,9 +57,10 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
     deps,
     services: undefined as unknown as Services,
     signedIn: { userId: null },
-    settings: () => (settings ??= loadSettings(em.fork(), deps.config).then((r) => r.settings)),
+    settings: () => (settings ??= deps.settingsCache.get(() => loadSettings(deps.orm.em.fork(), deps.config).then((r) => r.settings))),
     invalidateSettings: () => {
       settings = null;
+      deps.settingsCache.invalidate();
     },
   };
   ctx.services = new Services(ctx);

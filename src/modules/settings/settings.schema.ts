@@ -32,6 +32,8 @@ export const SettingsSchema = z
         register: z.object({ perAddress: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).strict(),
         reports: z.object({ perUser: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).strict(),
         kv: z.object({ perAddress: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).strict(),
+        /** Every GraphQL operation (REST rows included), per signed-in user or else per address. */
+        api: z.object({ perCaller: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).strict(),
       })
       .strict(),
     smtp: z
@@ -66,6 +68,7 @@ export function defaultSettings(config: Config): Settings {
       register: { perAddress: 20, windowSeconds: 3600 },
       reports: { perUser: 30, windowSeconds: 3600 },
       kv: { perAddress: 120, windowSeconds: 60 },
+      api: { perCaller: 1200, windowSeconds: 60 },
     },
     smtp: { host: null, port: 587, secure: false, user: null, password: null, from: 'gatehouse@localhost' },
   };

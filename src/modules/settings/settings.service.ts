@@ -32,6 +32,33 @@ export async function loadSettings(em: EntityManager, config: Config): Promise<{
   return { row, settings: parsed.success ? parsed.data : defaultSettings(config) };
 }
 
+/**
+ * The settings as this process last read them, for at most `ttlMs`: every request may consult them
+ * (rate limits) without a query each. A write here invalidates at once; other instances see it
+ * within the TTL.
+ */
+export class SettingsCache {
+  private value: Promise<Settings> | null = null;
+  private at = 0;
+
+  constructor(private readonly ttlMs = 2000) {}
+
+  get(load: () => Promise<Settings>): Promise<Settings> {
+    if (!this.value || Date.now() - this.at > this.ttlMs) {
+      this.at = Date.now();
+      this.value = load().catch((err: unknown) => {
+        this.value = null;
+        throw err;
+      });
+    }
+    return this.value;
+  }
+
+  invalidate(): void {
+    this.value = null;
+  }
+}
+
 export class SettingsService extends BaseService {
   async read(): Promise<SettingsPayloadValue> {
     const { row, settings } = await loadSettings(this.em.fork(), this.ctx.deps.config);

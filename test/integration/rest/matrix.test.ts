@@ -87,6 +87,19 @@ describe('Matrix client endpoints', () => {
     expect(deact).toMatchObject({ status: 200, body: { user: 'troll', reason: 'trolling', banned_by: 'carol' } });
   });
 
+  it('POST /v3/register offers m.login.dummy when registration is open', async () => {
+    await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { registration: { mode: 'open' } } });
+    const flows = await rest(t, 'POST', '/_matrix/client/v3/register', { body: { username: 'dora', password: 'dora-password' } });
+    expect(flows.body.flows).toEqual([{ stages: ['m.login.registration_token'] }, { stages: ['m.login.dummy'] }]);
+    const done = await rest(t, 'POST', '/_matrix/client/v3/register', {
+      body: { username: 'dora', password: 'dora-password', auth: { type: 'm.login.dummy', session: flows.body.session } },
+    });
+    expect(done).toMatchObject({ status: 200, body: { user_id: '@dora:example.org' } });
+    const bad = await rest(t, 'POST', '/_matrix/client/v3/register', { body: { username: 'Bad Name', password: 'dora-password', auth: { type: 'm.login.dummy' } } });
+    expect(bad).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_USERNAME' } });
+    await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { registration: { mode: 'invite' } } });
+  });
+
   it('malformed JSON is 400 M_NOT_JSON, never 500', async () => {
     const res = await fetch(`${t.url}/_matrix/client/v3/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
     expect(res.status).toBe(400);

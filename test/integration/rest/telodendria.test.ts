@@ -117,3 +117,36 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
     expect(await res.json()).toEqual({ errcode: 'M_NOT_JSON', error: expect.any(String) });
   });
 });
+
+describe('rate limiting (from settings)', () => {
+  it('answers 429 M_LIMIT_EXCEEDED with retry_after_ms and Retry-After, and RATE_LIMITED on /graphql', async () => {
+    const t = await startTestApp();
+    try {
+      const admin = await createUser(t, { roles: ['admin'] });
+      const ops = await createUser(t, { privileges: ['PROC_CONTROL'] });
+      const patched = await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { rateLimits: { api: { perCaller: 3, windowSeconds: 60 } } } });
+      expect(patched.status).toBe(200);
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await rest(t, 'GET', '/_telodendria/admin/v1/stats', { token: ops.token })).status);
+      expect(statuses).toEqual([200, 200, 200]);
+      const res = await fetch(`${t.url}/_telodendria/admin/v1/stats`, { headers: { authorization: `Bearer ${ops.token}` } });
+      expect(res.status).toBe(429);
+      const body = (await res.json()) as { errcode: string; retry_after_ms: number };
+      expect(body).toEqual({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: expect.any(Number) });
+      expect(body.retry_after_ms).toBeGreaterThan(0);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      const gql = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ops.token}` },
+        body: JSON.stringify({ query: '{ viewer { id } }' }),
+      });
+      expect(gql.status).toBe(429);
+      const g = (await gql.json()) as { errors: Array<{ extensions: { code: string; retryAfterMs: number } }> };
+      expect(g.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+      // Another caller is unaffected.
+      expect((await rest(t, 'GET', '/_telodendria/admin/v1/stats', { token: admin.token })).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
