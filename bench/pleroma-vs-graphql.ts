@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { print } from 'graphql';
 import { PleromaUsersDocument } from '../src/rest/operations/__generated__/operations';
-import { build, graphql, load, median, seedUsers, startServer, type LoadResult } from './lib';
+import { build, graphql, liftApiLimit, load, median, seedUsers, startServer, type LoadResult } from './lib';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -22,6 +22,7 @@ async function main() {
   try {
     const login = await graphql(server.url, 'mutation { login(username: "bench", password: "bench-password-1") { token } }', {});
     const token: string = login.data.login.token;
+    await liftApiLimit(server.url, token);
     const headers = { authorization: `Bearer ${token}` };
     const gqlBody = JSON.stringify({ query: print(PleromaUsersDocument), variables: { filter: {}, first: 50, offset: 0 } });
     const restUrl = `${server.url}/api/v1/pleroma/admin/users?page_size=50`;
