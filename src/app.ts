@@ -14,7 +14,7 @@ import { RateLimits, type LimiterStore } from './auth/rate-limits';
 import { bearerToken } from './auth/tokens';
 import type { Config } from './config/config';
 import { Db } from './db/db';
-import { createOrm } from './db/orm';
+import { createOrm, sqliteReadPool } from './db/orm';
 import { createFormatError } from './errors/format-error';
 import { buildContext, type Context } from './graphql/context';
 import { limitValidationRules, QUERY_LIMITS } from './graphql/limits';
@@ -71,7 +71,12 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   });
   const log = server.log;
   const orm = opts.orm ?? (await createOrm(config.database, { migrate: config.migrate }));
-  const db = new Db((orm.em as SqlEntityManager).getKnex(), config.database.driver);
+  const writer = (orm.em as SqlEntityManager).getKnex();
+  // Hot reads on a SQLite file go through their own small pool: in WAL mode readers do not wait for the
+  // single writer connection the ORM keeps (an in-memory database exists on one connection only).
+  const readPool =
+    config.database.driver === 'sqlite' && config.database.dbName !== ':memory:' ? sqliteReadPool(config.database.dbName) : null;
+  const db = new Db(readPool ?? writer, config.database.driver, writer);
   const { store, redis } = limiterStore(config, db);
   const deps: AppDeps = {
     config,
@@ -186,6 +191,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       }
       await apollo.stop().catch(() => undefined);
       redis?.disconnect();
+      await readPool?.destroy();
       if (!opts.orm) await orm.close(true);
     },
   };

@@ -56,7 +56,7 @@ export async function authenticate(db: Db, token: string, log: FastifyBaseLogger
   const tokenId = Number(first.tokenId);
   const lastUsed = toDateOrNull(first.lastUsedAt)?.getTime() ?? 0;
   if (now - lastUsed > LAST_USED_RESOLUTION_MS) {
-    knex('access_tokens')
+    db.writer('access_tokens')
       .where('id', tokenId)
       .update({ last_used_at: db.date(new Date(now)) })
       .catch((err: unknown) => log.warn({ err }, 'could not record token use'));

@@ -2,10 +2,17 @@ import type { Knex } from '@mikro-orm/knex';
 
 /** Plain-SQL access for hot read paths, with the few dialect differences in one place. */
 export class Db {
+  /** Where the rare writes outside the ORM go (the writer connection). */
+  readonly writer: Knex;
+
   constructor(
+    /** Plain-row reads. */
     readonly knex: Knex,
     readonly driver: 'sqlite' | 'postgresql',
-  ) {}
+    writer?: Knex,
+  ) {
+    this.writer = writer ?? knex;
+  }
 
   /** A Date as a bound parameter: SQLite columns hold MikroORM's epoch milliseconds. */
   date(d: Date): number | Date {

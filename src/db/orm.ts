@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { DatabaseConfig } from '../config/config';
+import knexFactory from 'knex';
 import { ENTITIES } from './entities';
 import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
 
@@ -29,6 +30,25 @@ function sqliteAfterCreate(conn: SqliteRawConnection, done: (err: Error | null, 
     conn.run(SQLITE_PRAGMAS[i], (err) => (err ? done(err, conn) : next(i + 1)));
   };
   next(0);
+}
+
+/**
+ * A read-only pool on the same SQLite file, for plain-row reads. Committed writes are visible to it at
+ * once (WAL); it never writes, so the single-writer rules of the ORM connection are untouched.
+ */
+export function sqliteReadPool(filename: string, size = 4) {
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: size,
+      afterCreate: (conn: SqliteRawConnection, done: (err: Error | null, conn: unknown) => void) => {
+        conn.run('PRAGMA busy_timeout = 5000', (err) => (err ? done(err, conn) : conn.run('PRAGMA query_only = ON', (e) => done(e, conn))));
+      },
+    },
+  });
 }
 
 export function ormOptions(db: DatabaseConfig, debug = false): Options {
