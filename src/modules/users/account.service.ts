@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { AccessToken } from '../../auth/access-token.entity';
 import { AccountToken } from '../../auth/account-token.entity';
 import { generateToken, hashToken } from '../../auth/tokens';
@@ -116,42 +117,44 @@ export class AccountService extends BaseService {
     return found;
   }
 
-  /** Sets a new password with a reset token; every session of the account ends. */
-  async resetPassword(token: string, password: string): Promise<boolean> {
-    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-      throw new BadInputError(`password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`, 'password');
-    }
-    const found = await this.consume(token, 'password_reset');
-    const passwordHash = await this.ctx.deps.hasher.hash(password);
+  /**
+   * Spends a one-use token: loads its user, lets `apply` change them, deletes the token and records
+   * the change, all in one transaction. The actor is the account itself (no session yet).
+   */
+  private async spend(token: string, purpose: string, action: string, message: string, apply: (user: User, em: EntityManager) => Promise<void>) {
+    const found = await this.consume(token, purpose);
     await this.tx(async (em) => {
       const user = await em.findOneOrFail(User, found.user.id);
-      user.passwordHash = passwordHash;
-      user.mustChangePassword = false;
-      await em.nativeDelete(AccessToken, { user: user.id });
+      await apply(user, em);
       await em.nativeDelete(AccountToken, { id: found.id });
       this.ctx.services.audit.record(em, {
         actor: { id: user.id, username: user.username },
-        action: 'user.password_reset',
+        action,
         subjects: [subject.user(user)],
-        message: 'reset the password with a reset token',
+        message,
       });
     });
     return true;
   }
 
-  async confirmEmail(token: string): Promise<boolean> {
-    const found = await this.consume(token, 'email_confirmation');
-    await this.tx(async (em) => {
-      const user = await em.findOneOrFail(User, found.user.id);
-      user.emailConfirmed = true;
-      await em.nativeDelete(AccountToken, { id: found.id });
-      this.ctx.services.audit.record(em, {
-        actor: { id: user.id, username: user.username },
-        action: 'user.confirm_email',
-        subjects: [subject.user(user)],
-        message: 'confirmed the email address',
-      });
+  /** Sets a new password with a reset token; every session of the account ends. */
+  async resetPassword(token: string, password: string): Promise<boolean> {
+    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+      throw new BadInputError(`password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`, 'password');
+    }
+    // Hash only once the token is known to be good (a bad token costs no argon2 time).
+    await this.consume(token, 'password_reset');
+    const passwordHash = await this.ctx.deps.hasher.hash(password);
+    return this.spend(token, 'password_reset', 'user.password_reset', 'reset the password with a reset token', async (user, em) => {
+      user.passwordHash = passwordHash;
+      user.mustChangePassword = false;
+      await em.nativeDelete(AccessToken, { user: user.id });
     });
-    return true;
+  }
+
+  confirmEmail(token: string): Promise<boolean> {
+    return this.spend(token, 'email_confirmation', 'user.confirm_email', 'confirmed the email address', async (user) => {
+      user.emailConfirmed = true;
+    });
   }
 }

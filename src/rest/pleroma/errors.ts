@@ -6,7 +6,7 @@ const error = (status: number, message: string): RestAnswer => ({ status, body: 
 
 export const PLEROMA_ERRORS = {
   // Akkoma answers 403 for anonymous callers of the admin API as well.
-  UNAUTHENTICATED: (e) => error(403, e.extensions.reason === 'INVALID_TOKEN' ? 'Invalid credentials.' : 'Invalid credentials.'),
+  UNAUTHENTICATED: () => error(403, 'Invalid credentials.'),
   // A denial by the permission map reads as Akkoma's; a domain refusal keeps its own sentence.
   FORBIDDEN: (e) => error(403, e.extensions.rule !== undefined ? 'User is not a staff member.' : e.message),
   BAD_USER_INPUT: (e) => error(400, e.message),

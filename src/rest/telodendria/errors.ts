@@ -19,10 +19,12 @@ function inputError(e: OperationError): RestAnswer {
  * unknown users with 400 M_INVALID_PARAM; the README lists where Gatehouse follows the spec instead).
  */
 export const MATRIX_ERRORS = {
-  UNAUTHENTICATED: (e) =>
-    e.extensions.reason === 'INVALID_TOKEN' || e.extensions.reason === 'INVALID_CREDENTIALS'
-      ? matrixError(e.extensions.reason === 'INVALID_CREDENTIALS' ? 403 : 401, e.extensions.reason === 'INVALID_CREDENTIALS' ? 'M_FORBIDDEN' : 'M_UNKNOWN_TOKEN', e.message)
-      : matrixError(401, 'M_MISSING_TOKEN', 'No access token was given.'),
+  UNAUTHENTICATED: (e) => {
+    // A wrong password at login is M_FORBIDDEN in the spec; a bad token and a missing one are 401s.
+    if (e.extensions.reason === 'INVALID_CREDENTIALS') return matrixError(403, 'M_FORBIDDEN', e.message);
+    if (e.extensions.reason === 'INVALID_TOKEN') return matrixError(401, 'M_UNKNOWN_TOKEN', e.message);
+    return matrixError(401, 'M_MISSING_TOKEN', 'No access token was given.');
+  },
   FORBIDDEN: (e) =>
     matrixError(
       403,
