@@ -6,6 +6,7 @@ import type { RateLimits } from './auth/rate-limits';
 import type { Config } from './config/config';
 import type { Lifecycle } from './modules/process/process.service';
 import type { SettingsCache } from './modules/settings/settings.service';
+import type { JwtSigner } from './auth/jwt';
 
 /** Process-wide singletons a request context borrows from. */
 export interface AppDeps {
@@ -17,4 +18,5 @@ export interface AppDeps {
   log: FastifyBaseLogger;
   lifecycle: Lifecycle;
   settingsCache: SettingsCache;
+  jwt: JwtSigner;
 }

@@ -8,6 +8,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { AppDeps } from './app-deps';
+import { JwtSigner, loadJwtSecret } from './auth/jwt';
 import { ensureAdminUser } from './auth/auth.service';
 import { PasswordHasher } from './auth/passwords';
 import { RateLimits, type LimiterStore } from './auth/rate-limits';
@@ -78,7 +79,9 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     config.database.driver === 'sqlite' && config.database.dbName !== ':memory:' ? sqliteReadPool(config.database.dbName) : null;
   const db = new Db(readPool ?? writer, config.database.driver, writer);
   const { store, redis } = limiterStore(config, db);
+  const jwt = new JwtSigner(await loadJwtSecret(orm.em.fork(), config.jwtSecret));
   const deps: AppDeps = {
+    jwt,
     config,
     orm,
     db,

@@ -1,3 +1,4 @@
+import { registerEnumType } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/core';
 import { UnauthenticatedError } from '../errors/errors';
 import { BaseService } from '../modules/base.service';
@@ -9,6 +10,8 @@ import type { PasswordHasher } from './passwords';
 import { generateToken, hashToken } from './tokens';
 import type { LimiterSpec } from './rate-limits';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { PrivilegeService } from '../modules/privileges/privilege.service';
+import { toPryvPermissions } from '../modules/privileges/pryv-permissions';
 
 /** Creates a session token for `user` in `em` (flushed by the caller's transaction). */
 export function issueToken(em: EntityManager, user: User, lifetimeSeconds: number, deviceName?: string | null) {
@@ -28,6 +31,15 @@ export interface Session {
   user: User;
 }
 
+/** Pryv.io admin tokens live 24 hours. */
+export const JWT_LIFETIME_SECONDS = 24 * 3600;
+
+export enum TokenFormat {
+  OPAQUE = 'OPAQUE',
+  JWT = 'JWT',
+}
+registerEnumType(TokenFormat, { name: 'TokenFormat', description: 'OPAQUE: 256 random bits. JWT: a signed HS256 token.' });
+
 export class AuthService extends BaseService {
   private async loginLimits(): Promise<{ user: LimiterSpec; address: LimiterSpec }> {
     const { login } = (await this.ctx.settings()).rateLimits;
@@ -41,7 +53,7 @@ export class AuthService extends BaseService {
    * Password sign-in. Throttled per account and per client address before any hashing, so aliases,
    * batching or other dialects cannot multiply attempts; a success clears the account's counter.
    */
-  async login(username: string, password: string, deviceName?: string | null): Promise<Session> {
+  async login(username: string, password: string, deviceName?: string | null, format = TokenFormat.OPAQUE): Promise<Session> {
     const limits = await this.loginLimits();
     const account = username.trim().toLowerCase().slice(0, 128);
     await this.ctx.deps.rateLimits.consume([
@@ -55,8 +67,9 @@ export class AuthService extends BaseService {
 
     const lifetime = (await this.ctx.settings()).tokenLifetimeSeconds;
     return this.tx(async (em) => {
-      const u = await em.findOneOrFail(User, user.id);
-      const { token, expiresAt } = issueToken(em, u, lifetime, deviceName);
+      const u = await em.findOneOrFail(User, user.id, { populate: ['roles'] });
+      const { token, expiresAt } =
+        format === TokenFormat.JWT ? await this.issueJwt(em, u, deviceName) : issueToken(em, u, lifetime, deviceName);
       this.ctx.signedIn.userId = u.id;
       this.ctx.services.audit.record(em, {
         actor: { id: u.id, username: u.username },
@@ -67,6 +80,24 @@ export class AuthService extends BaseService {
       });
       return { token, expiresAt, user: u };
     });
+  }
+
+  /**
+   * A signed session token whose payload the Pryv.io admin app decodes: `username` and `permissions`
+   * (Pryv's words, from the one mapping table) beside Gatehouse's `privileges`. Recorded like every
+   * session (sha256 only), so logout, password changes and deactivation revoke it.
+   */
+  private async issueJwt(em: EntityManager, user: User, deviceName?: string | null) {
+    const privileges = PrivilegeService.effective(user.privileges, user.roles.getItems().map((r) => r.privileges));
+    const expiresAt = new Date(Date.now() + JWT_LIFETIME_SECONDS * 1000);
+    const token = await this.ctx.deps.jwt.sign(
+      { username: user.username, permissions: toPryvPermissions(privileges), privileges },
+      String(user.id),
+      expiresAt,
+    );
+    em.create(AccessToken, { tokenHash: hashToken(token), user, expiresAt, deviceName: deviceName ?? 'jwt' });
+    user.lastLoginAt = new Date();
+    return { token, expiresAt };
   }
 
   /** Revokes the token this request came with. */

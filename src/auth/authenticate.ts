@@ -4,6 +4,7 @@ import { decodeStringSet } from '../db/string-set.type';
 import { toBool, toDate, toDateOrNull } from '../db/rows';
 import { Privilege, isPrivilege } from '../modules/privileges/privilege.enum';
 import { hashToken } from './tokens';
+import { looksLikeJwt, type JwtSigner } from './jwt';
 
 export interface Viewer {
   id: number;
@@ -21,7 +22,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * Resolves a bearer token to its viewer in one query (token ⋈ user ⋈ roles). Unknown, expired and
  * deactivated answer null: revocation and deactivation take effect on the very next request.
  */
-export async function authenticate(db: Db, token: string, log: FastifyBaseLogger): Promise<Viewer | null> {
+export async function authenticate(db: Db, token: string, log: FastifyBaseLogger, jwt?: JwtSigner): Promise<Viewer | null> {
+  // A JWT must carry a valid signature and expiry before the database is asked about it.
+  if (looksLikeJwt(token) && !(jwt && (await jwt.verify(token)))) return null;
   const { knex } = db;
   const rows: Array<Record<string, unknown>> = await knex('access_tokens as t')
     .join('users as u', 'u.id', 't.user_id')

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   ALLOW_PRIVILEGE_ESCALATION: bool.default(false),
   TRUST_PROXY: bool.default(false),
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  SOCKS_IDLE_SECONDS: z.coerce.number().int().min(5).default(300),
 });
 
 export type DatabaseConfig =
@@ -44,6 +46,10 @@ export interface Config {
   allowPrivilegeEscalation: boolean;
   trustProxy: boolean;
   hashConcurrency: number;
+  /** HS256 key for JWT sessions; absent = generated on first start and stored in the database. */
+  jwtSecret?: string;
+  /** A Socks WebSocket connection silent this long is closed. */
+  socksIdleSeconds: number;
   /** argon2id cost; lowered only by tests (never below OWASP outside them). */
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
 }
@@ -97,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     allowPrivilegeEscalation: e.ALLOW_PRIVILEGE_ESCALATION,
     trustProxy: e.TRUST_PROXY,
     hashConcurrency: e.HASH_CONCURRENCY,
+    jwtSecret: e.JWT_SECRET,
+    socksIdleSeconds: e.SOCKS_IDLE_SECONDS,
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     ...overrides,
   };

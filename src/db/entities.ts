@@ -9,6 +9,7 @@ import { SettingsRow } from '../modules/settings/settings.entity';
 import { OutboxMessage } from '../modules/mail/outbox.entity';
 import { KvEntry } from '../modules/kv/kv.entity';
 import { AccountToken } from '../auth/account-token.entity';
+import { ServerSecret } from '../auth/server-secret.entity';
 
 /** Entities are listed by class (no globs): the same list works from ts-node, jest and dist/. */
 export const ENTITIES = [
@@ -25,4 +26,5 @@ export const ENTITIES = [
   OutboxMessage,
   KvEntry,
   AccountToken,
+  ServerSecret,
 ];

@@ -42,7 +42,7 @@ export interface RequestInfo {
 export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Context> {
   const em = deps.orm.em.fork();
   const db = deps.db;
-  const auth = req.token ? await authenticate(db, req.token, req.log) : null;
+  const auth = req.token ? await authenticate(db, req.token, req.log, deps.jwt) : null;
   const viewer = auth ?? null;
   const loaders = new Loaders(db);
   let settings: Promise<Settings> | null = null;

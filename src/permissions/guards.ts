@@ -22,3 +22,32 @@ export function assertCanGrant(viewer: Viewer, privileges: Iterable<string>, all
 export function viewerHolds(viewer: Viewer | null, privilege: Privilege): boolean {
   return !!viewer && holds(viewer.privileges, privilege);
 }
+
+/**
+ * Deleting a staff account (one holding a privilege) needs DELETE_STAFF, any other account
+ * DELETE_USERS; MANAGE_USERS deletes either (Pryv's admin users vs platform users).
+ */
+export function assertCanDelete(viewer: Viewer, targets: ReadonlyArray<{ username: string; staff: boolean }>): void {
+  if (holds(viewer.privileges, Privilege.MANAGE_USERS)) return;
+  for (const t of targets) {
+    const needed = t.staff ? Privilege.DELETE_STAFF : Privilege.DELETE_USERS;
+    if (!holds(viewer.privileges, needed)) {
+      throw new ForbiddenError(`Deleting @${t.username} needs the ${needed} privilege.`, { reason: 'DELETE_TARGET', requiredPrivilege: needed });
+    }
+  }
+}
+
+/**
+ * Taking over an account (setting or resetting its password) needs every privilege it holds:
+ * otherwise a password reset would be a way up to an administrator's rights.
+ */
+export function assertCanActFor(viewer: Viewer, username: string, targetPrivileges: Iterable<string>, allowEscalation: boolean): void {
+  if (allowEscalation) return;
+  const missing = [...new Set(targetPrivileges)].filter((p) => !holds(viewer.privileges, p as Privilege));
+  if (missing.length > 0) {
+    throw new ForbiddenError(`@${username} holds privileges you do not hold: ${missing.sort().join(', ')}.`, {
+      reason: 'PRIVILEGE_ESCALATION',
+      privileges: missing,
+    });
+  }
+}

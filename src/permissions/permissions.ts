@@ -3,7 +3,7 @@ import type { IMiddlewareFieldMap } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
 import { Privilege as P } from '../modules/privileges/privilege.enum';
-import { can, groupOwnerOrCan, isAuthenticated, isPublic, ownRecordOrAny, selfOrCan } from './rules';
+import { can, canAny, groupOwnerOrCan, isAuthenticated, isPublic, newGroupOrOwnerOrCan, ownRecordOrAny, selfOrCan } from './rules';
 
 /**
  * The one permission map. Every Query and Mutation field has an explicit rule here (a contract test
@@ -14,6 +14,7 @@ export const queryRules = {
   viewer: isPublic,
   user: selfOrCan(P.VIEW_USERS, 'id'),
   users: can(P.VIEW_USERS),
+  staff: canAny(P.VIEW_PRIVILEGES, P.GRANT_PRIVILEGES),
   roles: isAuthenticated,
   role: isAuthenticated,
   privilegeCatalog: isAuthenticated,
@@ -25,7 +26,7 @@ export const queryRules = {
   reports: can(P.MODERATE_REPORTS),
   report: can(P.MODERATE_REPORTS),
   reportsByAccount: can(P.MODERATE_REPORTS),
-  settings: can(P.CONFIG),
+  settings: canAny(P.CONFIG, P.VIEW_CONFIG),
   processStats: can(P.PROC_CONTROL),
   kv: isPublic,
   userPrivileges: can(P.GRANT_PRIVILEGES),
@@ -36,9 +37,9 @@ export const queryRules = {
 export const mutationRules = {
   login: isPublic,
   logout: isAuthenticated,
-  createUsers: can(P.MANAGE_USERS),
+  createUsers: canAny(P.MANAGE_USERS, P.CREATE_USERS),
   updateUser: selfOrCan(P.MANAGE_USERS, 'id'),
-  deleteUsers: can(P.MANAGE_USERS),
+  deleteUsers: canAny(P.MANAGE_USERS, P.DELETE_USERS, P.DELETE_STAFF),
   activateUsers: can(P.DEACTIVATE),
   deactivateUsers: can(P.DEACTIVATE),
   tagUsers: can(P.MANAGE_USERS),
@@ -54,6 +55,7 @@ export const mutationRules = {
   deleteGroup: groupOwnerOrCan(P.MANAGE_GROUPS, 'id'),
   addGroupMembers: groupOwnerOrCan(P.MANAGE_GROUPS, 'groupId'),
   removeGroupMembers: groupOwnerOrCan(P.MANAGE_GROUPS, 'groupId'),
+  upsertGroup: newGroupOrOwnerOrCan(P.MANAGE_GROUPS),
   register: isPublic,
   createInvite: can(P.ISSUE_TOKENS),
   updateInvite: can(P.ISSUE_TOKENS),
@@ -67,30 +69,34 @@ export const mutationRules = {
   assignReport: can(P.MODERATE_REPORTS),
   replaceSettings: can(P.CONFIG),
   patchSettings: can(P.CONFIG),
+  applySettings: can(P.CONFIG),
   restart: can(P.PROC_CONTROL),
   shutdown: can(P.PROC_CONTROL),
   kvSet: isPublic,
   registerClientApp: isPublic,
   toggleUserActivation: can(P.DEACTIVATE),
   approveUsers: can(P.MANAGE_USERS),
-  forcePasswordReset: can(P.MANAGE_USERS),
+  forcePasswordReset: canAny(P.MANAGE_USERS, P.RESET_PASSWORDS),
   confirmUserEmails: can(P.MANAGE_USERS),
   resendConfirmationEmails: can(P.MANAGE_USERS),
-  createPasswordResetToken: can(P.MANAGE_USERS),
+  createPasswordResetToken: canAny(P.MANAGE_USERS, P.RESET_PASSWORDS),
+  resetUserPassword: canAny(P.MANAGE_USERS, P.RESET_PASSWORDS),
   resetPassword: isPublic,
   confirmEmail: isPublic,
 };
 
 /** Whoever administers users in any way may read the fields their work touches. */
 const ownOrViewUsers = ownRecordOrAny([P.VIEW_USERS, P.MANAGE_USERS, P.GRANT_PRIVILEGES, P.DEACTIVATE]);
+/** Who holds what: also for those who read the staff list. */
+const ownOrViewPrivileges = ownRecordOrAny([P.VIEW_USERS, P.MANAGE_USERS, P.GRANT_PRIVILEGES, P.DEACTIVATE, P.VIEW_PRIVILEGES]);
 
 /** User fields that reveal more than a name: visible to the user themself or to user administrators. */
 const userRules = {
   '*': allow,
   email: ownOrViewUsers,
-  privileges: ownOrViewUsers,
-  directPrivileges: ownOrViewUsers,
-  roles: ownOrViewUsers,
+  privileges: ownOrViewPrivileges,
+  directPrivileges: ownOrViewPrivileges,
+  roles: ownOrViewPrivileges,
   tags: ownOrViewUsers,
   deactivation: ownOrViewUsers,
   lastLoginAt: ownOrViewUsers,

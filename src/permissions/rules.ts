@@ -44,6 +44,23 @@ export function can(privilege: Privilege) {
   }));
 }
 
+/** The viewer holds any one of `privileges` (a lighter privilege beside the one that implies it). */
+export function canAny(...privileges: Privilege[]) {
+  if (privileges.length === 1) return can(privileges[0]);
+  const name = `can-any-${privileges.join('-')}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, _a, ctx: Context) => {
+    if (!ctx.viewer) return unauthenticated(ctx, name);
+    const held = ctx.viewer.privileges;
+    if (privileges.some((p) => holds(held, p))) return true;
+    // requiredPrivilege names the first (the field's main privilege, as the dialects report it).
+    return new ForbiddenError(`You need one of the privileges ${privileges.join(', ')}.`, {
+      rule: name,
+      requiredPrivilege: privileges[0],
+      anyOf: privileges,
+    });
+  }));
+}
+
 /** The argument `arg` (an id, or `username` when given) names the viewer, or the viewer holds `privilege`. */
 export function selfOrCan(privilege: Privilege, arg = 'id') {
   const name = `self-arg-${arg}-or-${privilege}`;
@@ -77,15 +94,40 @@ export function ownRecordOrAny(privileges: Privilege[]) {
   }));
 }
 
-/** The viewer owns the group named by argument `arg`, or holds `privilege` (MANAGE_GROUPS). */
+/** The group's owner id, from an id argument or (when absent) a `groupName` argument; undefined = no such group. */
+async function groupOwner(ctx: Context, id: unknown, name: unknown): Promise<number | null | undefined> {
+  if (id != null) {
+    const n = Number(id);
+    const group = Number.isSafeInteger(n) && n > 0 ? await ctx.loaders.groupById.load(n) : null;
+    return group ? group.ownerId : undefined;
+  }
+  if (typeof name === 'string') {
+    const row = (await ctx.db.knex('groups').where('name', name).first('owner_id')) as { owner_id: number | null } | undefined;
+    return row ? (row.owner_id == null ? null : Number(row.owner_id)) : undefined;
+  }
+  return undefined;
+}
+
+/** The viewer owns the group named by argument `arg` (or `groupName`), or holds `privilege` (MANAGE_GROUPS). */
 export function groupOwnerOrCan(privilege: Privilege, arg: string) {
   const name = `group-owner-arg-${arg}-or-${privilege}`;
   return memo(name, () => rule(name, { cache: 'no_cache' })(async (_p, args: Record<string, unknown>, ctx: Context) => {
     const v = ctx.viewer;
     if (!v) return unauthenticated(ctx, name);
     if (holds(v.privileges, privilege)) return true;
-    const id = Number(args[arg]);
-    const group = Number.isSafeInteger(id) && id > 0 ? await ctx.loaders.groupById.load(id) : null;
-    return group?.ownerId === v.id ? true : missing(privilege, name);
+    const owner = await groupOwner(ctx, args[arg], args.groupName);
+    return owner === v.id ? true : missing(privilege, name);
+  }));
+}
+
+/** Creating a group is for anyone signed in; changing the existing group of that name, for its owner or a `privilege` holder. */
+export function newGroupOrOwnerOrCan(privilege: Privilege) {
+  const name = `new-group-or-owner-or-${privilege}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })(async (_p, args: { input?: { name?: unknown } }, ctx: Context) => {
+    const v = ctx.viewer;
+    if (!v) return unauthenticated(ctx, name);
+    if (holds(v.privileges, privilege)) return true;
+    const owner = await groupOwner(ctx, null, args.input?.name);
+    return owner === undefined || owner === v.id ? true : missing(privilege, name);
   }));
 }

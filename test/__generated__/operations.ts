@@ -44,6 +44,8 @@ export type CreateUserInput = {
   language?: string | null | undefined;
   /** Without one the account cannot sign in until a password is set. */
   password?: string | null | undefined;
+  /** Direct privileges; the creator must hold each one. */
+  privileges?: Array<Privilege> | null | undefined;
   username: string;
 };
 
@@ -54,6 +56,8 @@ export type FileReportInput = {
 };
 
 export type GroupFilter = {
+  /** Groups this user (by username) is a member of. */
+  member?: string | null | undefined;
   /** Substring of the name or description. */
   query?: string | null | undefined;
 };
@@ -90,8 +94,14 @@ export type Privilege =
   | 'ALL'
   /** Read and change the server configuration. */
   | 'CONFIG'
+  /** Create user accounts (with privileges the creator holds). */
+  | 'CREATE_USERS'
   /** Deactivate and reactivate other users. */
   | 'DEACTIVATE'
+  /** Delete staff accounts (accounts holding a privilege, directly or by role). */
+  | 'DELETE_STAFF'
+  /** Delete user accounts that hold no privilege. */
+  | 'DELETE_USERS'
   /** Change users' privileges and role assignments. */
   | 'GRANT_PRIVILEGES'
   /** Create, modify and delete registration tokens (invites). */
@@ -100,14 +110,20 @@ export type Privilege =
   | 'MANAGE_GROUPS'
   /** Create, edit and delete roles. */
   | 'MANAGE_ROLES'
-  /** Create, edit, tag and delete user accounts. */
+  /** Create, edit, tag, delete and reset the password of user accounts. */
   | 'MANAGE_USERS'
   /** Read and act on moderation reports. */
   | 'MODERATE_REPORTS'
   /** Process statistics, restart and shutdown. */
   | 'PROC_CONTROL'
+  /** Reset the password of accounts whose privileges the caller holds. */
+  | 'RESET_PASSWORDS'
   /** Read the audit (moderation) log. */
   | 'VIEW_AUDIT_LOG'
+  /** Read the server configuration. */
+  | 'VIEW_CONFIG'
+  /** Read the staff list: who holds which privileges and roles. */
+  | 'VIEW_PRIVILEGES'
   /** List and read user accounts. */
   | 'VIEW_USERS';
 
@@ -196,6 +212,8 @@ export type UserFilter = {
   query?: string | null | undefined;
   /** Users holding any of these roles (by name). */
   roles?: Array<string> | null | undefined;
+  /** true: staff (holding a privilege directly or by role) only; false: the others. */
+  staff?: boolean | null | undefined;
   /** Users carrying any of these tags. */
   tags?: Array<string> | null | undefined;
   username?: string | null | undefined;

@@ -33,4 +33,9 @@ export class GroupFilter {
   @IsOptional()
   @MaxLength(256)
   query?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Groups this user (by username) is a member of.' })
+  @IsOptional()
+  @MaxLength(64)
+  member?: string | null;
 }

@@ -54,13 +54,36 @@ export class GroupResolver {
     return services.groups.delete(id);
   }
 
-  @Mutation(() => Group)
-  addGroupMembers(@Ctx() { services }: Context, @Arg('groupId', () => ID) groupId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
-    return services.groups.changeMembers(groupId, userIds, true);
+  @Mutation(() => Group, { description: 'Creates the group (caller as owner and member), or changes the description of the group of that name.' })
+  upsertGroup(@Ctx() { services }: Context, @Arg('input', () => CreateGroupInput) input: CreateGroupInput) {
+    return services.groups.upsert(input);
   }
 
-  @Mutation(() => Group)
-  removeGroupMembers(@Ctx() { services }: Context, @Arg('groupId', () => ID) groupId: string, @Arg('userIds', () => [ID]) userIds: string[]) {
-    return services.groups.changeMembers(groupId, userIds, false);
+  @Mutation(() => Group, { description: 'Adds users (by ids or usernames) to a group (by id or name).' })
+  async addGroupMembers(
+    @Ctx() { services }: Context,
+    @Arg('groupId', () => ID, { nullable: true }) groupId?: string,
+    @Arg('userIds', () => [ID], { nullable: true }) userIds?: string[],
+    @Arg('groupName', () => String, { nullable: true }) groupName?: string,
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return this.change(services, true, groupId, userIds, groupName, usernames);
+  }
+
+  @Mutation(() => Group, { description: 'Removes users (by ids or usernames) from a group (by id or name).' })
+  async removeGroupMembers(
+    @Ctx() { services }: Context,
+    @Arg('groupId', () => ID, { nullable: true }) groupId?: string,
+    @Arg('userIds', () => [ID], { nullable: true }) userIds?: string[],
+    @Arg('groupName', () => String, { nullable: true }) groupName?: string,
+    @Arg('usernames', () => [String], { nullable: true }) usernames?: string[],
+  ) {
+    return this.change(services, false, groupId, userIds, groupName, usernames);
+  }
+
+  private async change(services: Context['services'], add: boolean, groupId?: string, userIds?: string[], groupName?: string, usernames?: string[]) {
+    const group = await services.groups.resolve(groupId, groupName);
+    const ids = await services.users.resolveRefs(userIds, usernames);
+    return services.groups.changeMembers(group, ids.map(String), add);
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { ConflictError, NotFoundError } from '../../errors/errors';
+import { BadInputError, ConflictError, NotFoundError } from '../../errors/errors';
 import { likeContains } from '../../db/db';
 import { GROUP_COLUMNS, mapGroupRow, type GroupRecord } from '../../graphql/loaders';
 import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
@@ -24,6 +24,11 @@ export class GroupService extends BaseService {
       if (filter?.query) {
         const p = likeContains(filter.query);
         qb.where((w) => w.whereRaw(db.ilike('g.name'), [p]).orWhereRaw(db.ilike('g.description'), [p]));
+      }
+      if (filter?.member) {
+        qb.whereExists(
+          db.knex('group_members as fm').join('users as fu', 'fu.id', 'fm.user_id').whereRaw('fm.group_id = g.id').where('fu.username', filter.member),
+        );
       }
       return qb;
     };
@@ -61,6 +66,25 @@ export class GroupService extends BaseService {
       });
       return GroupService.record(group);
     });
+  }
+
+  /**
+   * Creates the group, or changes the description of the group of that name (Socks 331). Whether the
+   * caller may change an existing group was decided by the permission map.
+   */
+  async upsert(input: CreateGroupInput): Promise<GroupRecord> {
+    const existing = await this.ctx.db.knex('groups').where('name', input.name).first('id');
+    if (!existing) return this.create(input);
+    return this.update(String((existing as { id: number }).id), { description: input.description ?? null });
+  }
+
+  /** A group id from an id or a name (exactly one). */
+  async resolve(id?: string | null, name?: string | null): Promise<string> {
+    if ((id == null) === (name == null)) throw new BadInputError('Give exactly one of groupId or groupName.', 'groupId');
+    if (id != null) return id;
+    const row = await this.ctx.db.knex('groups').where('name', name!).first('id');
+    if (!row) throw new NotFoundError('Group', name!);
+    return String((row as { id: number }).id);
   }
 
   async update(id: string, input: UpdateGroupInput): Promise<GroupRecord> {

@@ -18,6 +18,12 @@ export enum Privilege {
   MANAGE_GROUPS = 'MANAGE_GROUPS',
   MODERATE_REPORTS = 'MODERATE_REPORTS',
   VIEW_AUDIT_LOG = 'VIEW_AUDIT_LOG',
+  VIEW_PRIVILEGES = 'VIEW_PRIVILEGES',
+  CREATE_USERS = 'CREATE_USERS',
+  DELETE_USERS = 'DELETE_USERS',
+  DELETE_STAFF = 'DELETE_STAFF',
+  RESET_PASSWORDS = 'RESET_PASSWORDS',
+  VIEW_CONFIG = 'VIEW_CONFIG',
 }
 
 export const PRIVILEGE_DESCRIPTIONS: Record<Privilege, string> = {
@@ -29,11 +35,17 @@ export const PRIVILEGE_DESCRIPTIONS: Record<Privilege, string> = {
   ALIAS: 'Modify room aliases created by others (guards nothing until rooms exist).',
   PROC_CONTROL: 'Process statistics, restart and shutdown.',
   VIEW_USERS: 'List and read user accounts.',
-  MANAGE_USERS: 'Create, edit, tag and delete user accounts.',
+  MANAGE_USERS: 'Create, edit, tag, delete and reset the password of user accounts.',
   MANAGE_ROLES: 'Create, edit and delete roles.',
   MANAGE_GROUPS: 'Edit any group and its members.',
   MODERATE_REPORTS: 'Read and act on moderation reports.',
   VIEW_AUDIT_LOG: 'Read the audit (moderation) log.',
+  VIEW_PRIVILEGES: 'Read the staff list: who holds which privileges and roles.',
+  CREATE_USERS: 'Create user accounts (with privileges the creator holds).',
+  DELETE_USERS: 'Delete user accounts that hold no privilege.',
+  DELETE_STAFF: 'Delete staff accounts (accounts holding a privilege, directly or by role).',
+  RESET_PASSWORDS: 'Reset the password of accounts whose privileges the caller holds.',
+  VIEW_CONFIG: 'Read the server configuration.',
 };
 
 registerEnumType(Privilege, {

@@ -30,9 +30,14 @@ export class RoleResolver {
     return services.roles.update(id, input);
   }
 
-  @Mutation(() => ID, { description: 'Deletes a role (built-in roles cannot be deleted); answers its id.' })
-  deleteRole(@Ctx() { services }: Context, @Arg('id', () => ID) id: string) {
-    return services.roles.delete(id);
+  @Mutation(() => ID, { description: 'Deletes a role by id or by name (built-in roles cannot be deleted); answers its id.' })
+  async deleteRole(
+    @Ctx() { services }: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('name', () => String, { nullable: true }) name?: string,
+  ) {
+    const role = await services.roles.get(id, name);
+    return services.roles.delete(String(role.id));
   }
 
   @Mutation(() => [User], { description: 'Gives a role (by id or name) to users (by ids or usernames).' })

@@ -11,6 +11,15 @@ export class SettingsPayload {
   restartRequired!: boolean;
 }
 
+@ObjectType({ description: 'An instance that re-read the settings.' })
+export class AppliedInstance {
+  @Field({ description: 'Its public URL (settings publicUrl).' })
+  url!: string;
+
+  @Field({ description: 'What it serves: "gatehouse" (every role in one process).' })
+  role!: string;
+}
+
 @Resolver()
 export class SettingsResolver {
   @Query(() => SettingsPayload)
@@ -23,8 +32,20 @@ export class SettingsResolver {
     return services.settings.replace(settings);
   }
 
-  @Mutation(() => SettingsPayload, { description: 'Deep-merges a patch; an invalid result changes nothing.' })
-  patchSettings(@Ctx() { services }: Context, @Arg('patch', () => GraphQLJSON, { validate: false }) patch: unknown) {
-    return services.settings.patch(patch);
+  @Mutation(() => SettingsPayload, { description: 'Merges a patch (deep, or shallow: top-level keys replaced); an invalid result changes nothing.' })
+  patchSettings(
+    @Ctx() { services }: Context,
+    @Arg('patch', () => GraphQLJSON, { validate: false }) patch: unknown,
+    @Arg('shallow', () => Boolean, { defaultValue: false, description: 'Replace whole top-level keys (Pryv.io) instead of merging into them.' })
+    shallow: boolean,
+  ) {
+    return services.settings.patch(patch, shallow);
+  }
+
+  @Mutation(() => [AppliedInstance], {
+    description: 'Re-reads the stored settings in this instance now (others within seconds); answers where they were applied.',
+  })
+  applySettings(@Ctx() { services }: Context) {
+    return services.settings.apply();
   }
 }

@@ -111,11 +111,25 @@ export class SettingsService extends BaseService {
     return this.write(() => document, 'settings.replace');
   }
 
-  patch(patch: unknown): Promise<SettingsPayloadValue> {
+  patch(patch: unknown, shallow = false): Promise<SettingsPayloadValue> {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new BadInputError('patch must be a JSON object.', 'patch');
     }
-    return this.write((current) => deepMerge(current, patch), 'settings.patch');
+    return this.write((current) => (shallow ? { ...current, ...patch } : deepMerge(current, patch)), 'settings.patch');
+  }
+
+  /** Drops this instance's cached settings so the stored document applies to the next request. */
+  async apply(): Promise<Array<{ url: string; role: string }>> {
+    this.ctx.invalidateSettings();
+    const settings = await this.ctx.settings();
+    await this.tx(async (em) => {
+      this.ctx.services.audit.record(em, {
+        action: 'settings.apply',
+        subjects: [{ type: 'settings', id: '1', name: 'settings' }],
+        message: 'applied the stored settings',
+      });
+    });
+    return [{ url: settings.publicUrl, role: 'gatehouse' }];
   }
 }
 

@@ -14,8 +14,24 @@ export class PasswordResetToken {
   expiresAt!: Date;
 }
 
+@ObjectType({ description: 'A generated password, shown once.' })
+export class GeneratedPassword {
+  @Field()
+  username!: string;
+
+  @Field()
+  password!: string;
+}
+
 @Resolver()
 export class AccountResolver {
+  @Mutation(() => GeneratedPassword, {
+    description: "Sets a generated password and ends the user's sessions (the caller must hold every privilege the user holds).",
+  })
+  resetUserPassword(@Ctx() { services }: Context, @Arg('idOrUsername') idOrUsername: string) {
+    return services.accounts.resetUserPassword(idOrUsername);
+  }
+
   @Mutation(() => User, { description: 'Deactivates an active account or reactivates a deactivated one.' })
   toggleUserActivation(@Ctx() { services }: Context, @Arg('idOrUsername') idOrUsername: string) {
     return services.accounts.toggleActivation(idOrUsername);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { AccessToken } from '../../auth/access-token.entity';
 import { AccountToken } from '../../auth/account-token.entity';
@@ -9,6 +10,20 @@ import { BaseService } from '../base.service';
 import { sendMail } from '../mail/mailer';
 import { OutboxMessage } from '../mail/outbox.entity';
 import { User } from './user.entity';
+import { assertCanActFor } from '../../permissions/guards';
+
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/** A random password from an unambiguous alphabet, without modulo bias. */
+export function generatePassword(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < 256 - (256 % PASSWORD_ALPHABET.length) && out.length < length) out += PASSWORD_ALPHABET[b % PASSWORD_ALPHABET.length];
+    }
+  }
+  return out;
+}
 
 const RESET_TTL_MS = 24 * 3600_000;
 const CONFIRM_TTL_MS = 7 * 24 * 3600_000;
@@ -62,9 +77,39 @@ export class AccountService extends BaseService {
     return { token, expiresAt };
   }
 
+  /** Whoever may take over an account by its password must hold every privilege it holds. */
+  private async assertCanActFor(user: { id: number; username: string }) {
+    if (user.id === this.viewer.id) return;
+    const privileges = await this.ctx.services.users.effectivePrivileges(String(user.id));
+    assertCanActFor(this.viewer, user.username, privileges, await this.allowEscalation());
+  }
+
+  /**
+   * Sets a generated password (15 characters, Pryv's reset) and ends the account's sessions; the
+   * password is answered once, here.
+   */
+  async resetUserPassword(ref: string): Promise<{ username: string; password: string }> {
+    const user = await this.ctx.services.users.getByIdOrUsername(ref);
+    await this.assertCanActFor(user);
+    const password = generatePassword(15);
+    const hash = await this.ctx.deps.hasher.hash(password);
+    await this.tx(async (em) => {
+      const u = await em.findOneOrFail(User, user.id);
+      u.passwordHash = hash;
+      await em.nativeDelete(AccessToken, { user: u.id });
+      this.ctx.services.audit.record(em, {
+        action: 'user.password_reset',
+        subjects: [subject.user(u)],
+        message: `reset the password of @${u.username}`,
+      });
+    });
+    return { username: user.username, password };
+  }
+
   /** A one-use password-reset token and the link a user follows with it. */
   async createPasswordReset(ref: string) {
     const user = await this.ctx.services.users.getByIdOrUsername(ref);
+    await this.assertCanActFor(user);
     const settings = await this.ctx.settings();
     const { token, expiresAt } = await this.issue(user.id, 'password_reset', RESET_TTL_MS);
     await this.tx(async (em) => {

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
+import { Privilege } from '../privileges/privilege.enum';
 
 /** Username rule shared by every entry point: a Matrix localpart. */
 export const USERNAME_PATTERN = /^[a-z0-9._=-]{1,64}$/;
@@ -35,6 +36,11 @@ export class CreateUserInput {
   @IsOptional()
   @Matches(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, { message: 'language must be a language tag such as en or pt-BR' })
   language?: string | null;
+
+  @Field(() => [Privilege], { nullable: true, description: 'Direct privileges; the creator must hold each one.' })
+  @IsOptional()
+  @ArrayMaxSize(64)
+  privileges?: Privilege[] | null;
 }
 
 @InputType({ description: 'Changes to a user. Only the fields given change; privileges and roles have their own mutations.' })
@@ -115,6 +121,9 @@ export class UserFilter {
 
   @Field(() => ID, { nullable: true, description: 'Members of this group.' })
   group?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: staff (holding a privilege directly or by role) only; false: the others.' })
+  staff?: boolean | null;
 }
 
 export class BulkIds {

@@ -64,6 +64,10 @@ export interface UserFilterValues {
   roles?: string[] | null;
   tags?: string[] | null;
   groupId?: number | null;
+  /** Accounts holding a privilege, directly or through a role (Pryv's admin users). */
+  staff?: boolean | null;
+  /** Exact usernames. */
+  usernames?: string[] | null;
 }
 
 function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Knex.QueryBuilder {
@@ -101,6 +105,15 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
   }
   if (f.groupId != null) {
     qb.whereExists(knex('group_members as fgm').whereRaw('fgm.user_id = u.id').where('fgm.group_id', f.groupId));
+  }
+  if (f.usernames) qb.whereIn('u.username', f.usernames);
+  if (f.staff != null) {
+    const holdsAny = (w: Knex.QueryBuilder) =>
+      w.where('u.privileges', '<>', '').orWhereExists(
+        knex('user_roles as sur').join('roles as sr', 'sr.id', 'sur.role_id').whereRaw('sur.user_id = u.id').where('sr.privileges', '<>', ''),
+      );
+    if (f.staff) qb.where(holdsAny);
+    else qb.whereNot(holdsAny);
   }
   return qb;
 }

@@ -10,6 +10,7 @@ import { CreateUserInput, UpdateUserInput, UserFilter } from './user.inputs';
 import { RegisterInput } from './registration.service';
 import type { UserRecord } from './user.queries';
 import { AuthPayload, Deactivation, UserConnection } from './user.types';
+import { TokenFormat } from '../../auth/auth.service';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -37,6 +38,18 @@ export class UserResolver {
     @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
   ) {
     const { nodes, pageInfo, count } = await services.users.list(filter, page);
+    return new UserConnection(nodes as User[], pageInfo, count);
+  }
+
+  @Query(() => UserConnection, {
+    description: 'Staff: accounts holding a privilege directly or through a role (Pryv.io admin users), in creation order.',
+  })
+  async staff(
+    @Ctx() { services }: Context,
+    @Args() page: PageArgs,
+    @Arg('usernames', () => [String], { nullable: true, description: 'Only these exact usernames.' }) usernames?: string[],
+  ) {
+    const { nodes, pageInfo, count } = await services.users.list({ staff: true, usernames }, page);
     return new UserConnection(nodes as User[], pageInfo, count);
   }
 
@@ -76,8 +89,13 @@ export class UserResolver {
     @Arg('username') username: string,
     @Arg('password') password: string,
     @Arg('deviceName', () => String, { nullable: true }) deviceName?: string,
+    @Arg('tokenFormat', () => TokenFormat, {
+      defaultValue: TokenFormat.OPAQUE,
+      description: 'JWT: an HS256 token valid 24 h whose payload carries username, privileges and Pryv.io permissions.',
+    })
+    tokenFormat?: TokenFormat,
   ) {
-    return services.auth.login(username, password, deviceName);
+    return services.auth.login(username, password, deviceName, tokenFormat);
   }
 
   @Mutation(() => AuthPayload, {

@@ -6,9 +6,11 @@ import { subject } from '../audit/audit.service';
 import { BaseService, parseId, parseIds } from '../base.service';
 import { keepingAnAllHolder } from '../privileges/all-holders';
 import { PrivilegeService } from '../privileges/privilege.service';
+import { normalizePrivileges } from '../privileges/privilege.enum';
+import { assertCanActFor, assertCanDelete, assertCanGrant } from '../../permissions/guards';
 import { resolveOpenReports } from '../reports/report.service';
 import { User } from './user.entity';
-import { TAG_PATTERN, type CreateUserInput, type UpdateUserInput, type UserFilter } from './user.inputs';
+import { MAX_BULK, TAG_PATTERN, type CreateUserInput, type UpdateUserInput, type UserFilter } from './user.inputs';
 import { findUserByUsername, listUsers, type UserRecord } from './user.queries';
 
 /** Users: accounts, their activation state and tags. Every change is one transaction with its audit entry. */
@@ -38,8 +40,9 @@ export class UserService extends BaseService {
     return PrivilegeService.effective(user.privileges, roles.map((r) => r.privileges));
   }
 
-  async list(filter: UserFilter | null | undefined, args: PageArgs) {
+  async list(filter: (UserFilter & { usernames?: string[] | null }) | null | undefined, args: PageArgs) {
     const page = pageRequest(args);
+    if (filter?.usernames && filter.usernames.length > MAX_BULK) throw new BadInputError(`usernames may hold at most ${MAX_BULK} items.`, 'usernames');
     const { rows, count } = await listUsers(
       this.ctx.db,
       { ...filter, groupId: filter?.group != null ? parseId(filter.group, 'filter.group') : null },
@@ -90,6 +93,8 @@ export class UserService extends BaseService {
   async create(inputs: CreateUserInput[]): Promise<User[]> {
     if (inputs.length === 0) throw new BadInputError('inputs must not be empty.', 'inputs');
     if (inputs.length > 500) throw new BadInputError('inputs may hold at most 500 items.', 'inputs');
+    const granted = inputs.flatMap((i) => i.privileges ?? []);
+    if (granted.length > 0) assertCanGrant(this.viewer, granted, await this.allowEscalation());
     // Hash before the transaction: ~30 ms each must not hold the database.
     const hashes = await Promise.all(
       inputs.map((i) => (i.password ? this.ctx.deps.hasher.hash(i.password) : Promise.resolve(null))),
@@ -104,12 +109,14 @@ export class UserService extends BaseService {
           displayName: input.displayName ?? null,
           language: input.language ?? null,
           passwordHash: hashes[i],
+          privileges: normalizePrivileges(input.privileges ?? []),
         }),
       );
       await em.flush();
       this.ctx.services.audit.record(em, {
         action: 'user.create',
         subjects: users.map(subject.user),
+        data: granted.length > 0 ? { privileges: Object.fromEntries(users.map((u) => [u.username, u.privileges])) } : null,
         message: `created ${users.map((u) => `@${u.username}`).join(', ')}`,
       });
       return users;
@@ -130,6 +137,10 @@ export class UserService extends BaseService {
         if (!(await this.ctx.deps.hasher.verify(current?.passwordHash, input.currentPassword))) {
           throw new BadInputError('currentPassword is wrong.', 'input.currentPassword');
         }
+      }
+      if (!self) {
+        const target = await this.get(String(userId));
+        assertCanActFor(viewer, target.username, await this.effectivePrivileges(String(userId)), await this.allowEscalation());
       }
       newHash = await this.ctx.deps.hasher.hash(input.password);
     }
@@ -171,6 +182,11 @@ export class UserService extends BaseService {
     const userIds = await this.resolveRefs(ids, usernames);
     return this.tx(async (em) => {
       const users = await this.loadAll(em, userIds);
+      await em.populate(users, ['roles']);
+      assertCanDelete(
+        this.viewer,
+        users.map((u) => ({ username: u.username, staff: PrivilegeService.effective(u.privileges, u.roles.getItems().map((r) => r.privileges)).length > 0 })),
+      );
       await keepingAnAllHolder(em, async () => {
         em.remove(users);
       });

@@ -1,11 +1,9 @@
 import { BadInputError } from '../../errors/errors';
+import { ALL_PRIVILEGES } from '../../modules/privileges/privilege.enum';
 import * as ops from '../operations/__generated__/operations';
 import { row, type RestRequest, type RouteRow } from '../route';
 
-const PRIVILEGE_NAMES = new Set([
-  'ALL', 'DEACTIVATE', 'ISSUE_TOKENS', 'CONFIG', 'GRANT_PRIVILEGES', 'ALIAS', 'PROC_CONTROL', 'VIEW_USERS',
-  'MANAGE_USERS', 'MANAGE_ROLES', 'MANAGE_GROUPS', 'MODERATE_REPORTS', 'VIEW_AUDIT_LOG',
-]);
+const PRIVILEGE_NAMES: ReadonlySet<string> = new Set(ALL_PRIVILEGES);
 
 /** A body field that must be a list of privilege names; unknown names are ignored, as upstream does. */
 function privilegeList(req: RestRequest): string[] {
