@@ -27,6 +27,7 @@ import { mountDialect } from './rest/dialect';
 import { pleromaDialect } from './rest/pleroma';
 import { mastodonApiDialect, oauthDialect } from './rest/mastodon';
 import { telodendriaDialect } from './rest/telodendria';
+import { pryvDialects } from './rest/pryv';
 import { matrixClientDialect } from './rest/matrix';
 import formbody from '@fastify/formbody';
 import type { Lifecycle } from './modules/process/process.service';
@@ -163,7 +164,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   await server.register(fastifyApollo(apollo), { path: '/graphql', context: contextFor });
 
   await server.register(formbody);
-  for (const dialect of [pleromaDialect, mastodonApiDialect, oauthDialect, telodendriaDialect, matrixClientDialect]) await mountDialect(server, apollo, deps, dialect);
+  for (const dialect of [pleromaDialect, mastodonApiDialect, oauthDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects]) await mountDialect(server, apollo, deps, dialect);
 
   server.get('/healthz', async (_req, reply) => {
     try {

@@ -3,7 +3,7 @@ import type { IMiddlewareFieldMap } from 'graphql-middleware';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
 import { Privilege as P } from '../modules/privileges/privilege.enum';
-import { can, canAny, groupOwnerOrCan, isAuthenticated, isPublic, newGroupOrOwnerOrCan, ownRecordOrAny, selfOrCan } from './rules';
+import { can, canAny, groupOwnerOrCan, isAuthenticated, isPublic, newGroupOrOwnerOrCan, ownRecordOrAny, selfArg, selfOrCan } from './rules';
 
 /**
  * The one permission map. Every Query and Mutation field has an explicit rule here (a contract test
@@ -37,6 +37,7 @@ export const queryRules = {
 export const mutationRules = {
   login: isPublic,
   logout: isAuthenticated,
+  changePassword: selfArg('username'),
   createUsers: canAny(P.MANAGE_USERS, P.CREATE_USERS),
   updateUser: selfOrCan(P.MANAGE_USERS, 'id'),
   deleteUsers: canAny(P.MANAGE_USERS, P.DELETE_USERS, P.DELETE_STAFF),

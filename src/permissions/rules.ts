@@ -44,6 +44,17 @@ export function can(privilege: Privilege) {
   }));
 }
 
+/** When the argument `arg` is given, it names the viewer (self-service fields reached by a path naming the user). */
+export function selfArg(arg: string) {
+  const name = `self-arg-${arg}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
+    const v = ctx.viewer;
+    if (!v) return unauthenticated(ctx, name);
+    if (args[arg] == null || args[arg] === v.username) return true;
+    return new ForbiddenError('You can only change your own password.', { rule: name });
+  }));
+}
+
 /** The viewer holds any one of `privileges` (a lighter privilege beside the one that implies it). */
 export function canAny(...privileges: Privilege[]) {
   if (privileges.length === 1) return can(privileges[0]);

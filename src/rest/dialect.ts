@@ -63,6 +63,7 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
               const r = chosen.select ? chosen.select(rest) : chosen;
               const variables = r.variables(rest);
               const token = r.token ? r.token(rest) : dialect.token(req);
+              rest.token = token;
               const outcome = await runOperation(apollo, deps, req, token, r, variables);
               if (outcome.error) return send(reply, r.onError?.(outcome.error, rest) ?? dialect.error(outcome.error));
               const body = r.serialize ? r.serialize(outcome.data as never, rest) : outcome.data;

@@ -8,6 +8,8 @@ export interface RestRequest {
   params: Record<string, string>;
   query: Record<string, unknown>;
   body: Record<string, unknown>;
+  /** The caller's token as the dialect read it (Pryv's logout answers it back). */
+  token?: string | null;
 }
 
 /** A coded error as a dialect receives it from GraphQL. */

@@ -4,6 +4,7 @@ import { pleromaDialect } from '../../src/rest/pleroma';
 import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
 import { telodendriaDialect } from '../../src/rest/telodendria';
 import { matrixClientDialect } from '../../src/rest/matrix';
+import { pryvDialects } from '../../src/rest/pryv';
 import type { Dialect } from '../../src/rest/dialect';
 
 /** Every row of every dialect is exercised by a test that names it ("METHOD /path" in a test title). */
@@ -13,6 +14,7 @@ const DIALECTS: Array<{ dialect: Dialect; testFile: string }> = [
   { dialect: oauthDialect, testFile: 'integration/rest/mastodon.test.ts' },
   { dialect: telodendriaDialect, testFile: 'integration/rest/telodendria.test.ts' },
   { dialect: matrixClientDialect, testFile: 'integration/rest/matrix.test.ts' },
+  ...pryvDialects.map((dialect) => ({ dialect, testFile: 'integration/rest/pryv.test.ts' })),
 ];
 
 describe('REST route coverage', () => {

@@ -25,7 +25,13 @@ export class PrivilegeService {
 }
 
 export class UserPrivilegeService extends BaseService {
-  async set(ref: { id?: string | null; username?: string | null }, privileges: Privilege[], mode: PrivilegeChangeMode): Promise<User> {
+  /** `within`: REPLACE only these privileges, keep the others (a dialect that knows part of the catalogue). */
+  async set(
+    ref: { id?: string | null; username?: string | null },
+    privileges: Privilege[],
+    mode: PrivilegeChangeMode,
+    within?: Privilege[] | null,
+  ): Promise<User> {
     // No user named: the viewer's own privileges (Telodendria's /privileges without a localpart).
     const [id] =
       ref.id == null && ref.username == null
@@ -38,7 +44,10 @@ export class UserPrivilegeService extends BaseService {
       const before = normalizePrivileges(user.privileges);
       const given = new Set<string>(privileges);
       let next: Privilege[];
-      if (mode === PrivilegeChangeMode.REPLACE) next = normalizePrivileges(given);
+      if (mode === PrivilegeChangeMode.REPLACE && within) {
+        const scope = new Set<string>(within);
+        next = normalizePrivileges([...user.privileges.filter((p) => !scope.has(p)), ...[...given].filter((p) => scope.has(p))]);
+      } else if (mode === PrivilegeChangeMode.REPLACE) next = normalizePrivileges(given);
       else if (mode === PrivilegeChangeMode.ADD) next = normalizePrivileges([...user.privileges, ...given]);
       else next = normalizePrivileges(user.privileges.filter((p) => !given.has(p)));
       const changed = [...next.filter((p) => !before.includes(p)), ...before.filter((p) => !next.includes(p))];

@@ -11,6 +11,9 @@ export class ServerInfo {
 
   @Field({ description: 'open, invite or closed.' })
   registrationMode!: string;
+
+  @Field({ description: 'The URL clients reach this server at.' })
+  publicUrl!: string;
 }
 
 @Resolver()
@@ -18,7 +21,7 @@ export class ServerInfoResolver {
   @Query(() => ServerInfo)
   async serverInfo(@Ctx() ctx: Context): Promise<ServerInfo> {
     const s = await ctx.settings();
-    return { instanceName: s.instanceName, serverName: s.serverName, registrationMode: s.registration.mode };
+    return { instanceName: s.instanceName, serverName: s.serverName, registrationMode: s.registration.mode, publicUrl: s.publicUrl };
   }
 
   @Query(() => Boolean, { description: 'Whether an invite (registration token) can be used now (Matrix validity check).' })

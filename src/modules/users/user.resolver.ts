@@ -105,6 +105,17 @@ export class UserResolver {
     return services.registration.register(input);
   }
 
+  @Mutation(() => Boolean, { description: "Changes the caller's own password (the current one is required); every session ends." })
+  changePassword(
+    @Ctx() { services }: Context,
+    @Arg('currentPassword') currentPassword: string,
+    @Arg('newPassword') newPassword: string,
+    @Arg('username', () => String, { nullable: true, description: 'When given, must name the caller (a path that names the user).' })
+    _username?: string,
+  ) {
+    return services.users.changeOwnPassword(currentPassword, newPassword);
+  }
+
   @Mutation(() => Boolean, { description: 'Revokes the token of this request.' })
   logout(@Ctx() { services }: Context) {
     return services.auth.logout();
@@ -185,8 +196,10 @@ export class UserResolver {
     @Arg('mode', () => PrivilegeChangeMode, { defaultValue: PrivilegeChangeMode.REPLACE }) mode: PrivilegeChangeMode,
     @Arg('userId', () => ID, { nullable: true }) userId?: string,
     @Arg('username', () => String, { nullable: true }) username?: string,
+    @Arg('within', () => [Privilege], { nullable: true, description: 'REPLACE only these privileges and keep the others.' })
+    within?: Privilege[],
   ) {
-    return services.privileges.set({ id: userId, username }, privileges, mode);
+    return services.privileges.set({ id: userId, username }, privileges, mode, within);
   }
 
   @Query(() => [Privilege], {

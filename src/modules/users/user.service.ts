@@ -1,3 +1,4 @@
+import { validate } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/core';
 import { AccessToken } from '../../auth/access-token.entity';
 import { BadInputError, ConflictError, NotFoundError, UnauthenticatedError } from '../../errors/errors';
@@ -10,7 +11,7 @@ import { normalizePrivileges } from '../privileges/privilege.enum';
 import { assertCanActFor, assertCanDelete, assertCanGrant } from '../../permissions/guards';
 import { resolveOpenReports } from '../reports/report.service';
 import { User } from './user.entity';
-import { MAX_BULK, TAG_PATTERN, type CreateUserInput, type UpdateUserInput, type UserFilter } from './user.inputs';
+import { MAX_BULK, TAG_PATTERN, UpdateUserInput, type CreateUserInput, type UserFilter } from './user.inputs';
 import { findUserByUsername, listUsers, type UserRecord } from './user.queries';
 
 /** Users: accounts, their activation state and tags. Every change is one transaction with its audit entry. */
@@ -176,6 +177,18 @@ export class UserService extends BaseService {
       });
       return user;
     });
+  }
+
+  /** Self-service password change through updateUser's checks (current password, length, sessions end). */
+  async changeOwnPassword(currentPassword: string, newPassword: string): Promise<boolean> {
+    const input = Object.assign(new UpdateUserInput(), { password: newPassword, currentPassword });
+    const errors = await validate(input);
+    if (errors.length > 0) {
+      const c = errors[0];
+      throw new BadInputError(Object.values(c.constraints ?? {})[0] ?? 'Invalid input.', c.property === 'password' ? 'newPassword' : c.property);
+    }
+    await this.update(String(this.viewer.id), input);
+    return true;
   }
 
   async delete(ids?: string[] | null, usernames?: string[] | null): Promise<string[]> {

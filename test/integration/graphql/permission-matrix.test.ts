@@ -55,6 +55,7 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
   Mutation: {
     login: 'public',
     logout: 'authenticated',
+    changePassword: 'authenticated',
     createUsers: { anyOf: [Privilege.MANAGE_USERS, Privilege.CREATE_USERS] },
     updateUser: { selfOr: Privilege.MANAGE_USERS },
     deleteUsers: { anyOf: [Privilege.MANAGE_USERS, Privilege.DELETE_USERS, Privilege.DELETE_STAFF] },

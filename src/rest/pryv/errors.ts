@@ -1,0 +1,26 @@
+import type { ErrorTable } from '../dialect';
+import type { RestAnswer } from '../route';
+
+/** Pryv's error body: `{"error": {"id", "message"}}` (a superset of the config-leader's `{"error": {"message"}}`). */
+export const pryvError = (status: number, id: string, message: string): RestAnswer => ({ status, body: { error: { id, message } } });
+
+export const PRYV_ERRORS = {
+  UNAUTHENTICATED: (e) => {
+    // Unknown user and wrong password answer alike, so the login does not reveal which usernames exist.
+    if (e.extensions.reason === 'INVALID_CREDENTIALS') return pryvError(401, 'invalid-credentials', 'Authentication failed');
+    // The admin app signs out when it reads "Invalid token".
+    if (e.extensions.reason === 'INVALID_TOKEN') return pryvError(401, 'invalid-access-token', 'Invalid token');
+    return pryvError(401, 'invalid-access-token', 'Missing token');
+  },
+  FORBIDDEN: (e) => pryvError(403, 'forbidden', e.extensions.rule !== undefined ? 'Insufficient permissions' : e.message),
+  BAD_USER_INPUT: (e) => pryvError(400, 'invalid-input', e.message),
+  // Upstream's wording: "User alice not found".
+  NOT_FOUND: (e) =>
+    pryvError(404, 'unknown-resource', e.extensions.entity ? `${String(e.extensions.entity)} ${String(e.extensions.id)} not found` : e.message),
+  CONFLICT: (e) => pryvError(409, 'item-already-exists', e.message),
+  RATE_LIMITED: (e) => {
+    const ms = Number(e.extensions.retryAfterMs ?? 1000);
+    return { ...pryvError(429, 'too-many-requests', e.message), headers: { 'retry-after': String(Math.ceil(ms / 1000)) } };
+  },
+  INTERNAL: () => pryvError(500, 'unexpected-error', 'Unexpected error'),
+} satisfies ErrorTable;

@@ -1,0 +1,174 @@
+import { BadInputError } from '../../errors/errors';
+import { fromPryvPermissions, PRYV_PERMISSIONS, toPryvPermissions } from '../../modules/privileges/pryv-permissions';
+import * as ops from '../operations/__generated__/operations';
+import { Answer, row, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
+import { pryvError } from './errors';
+
+/** Every privilege the Pryv table names: a permissions update replaces these and keeps the others. */
+const PRYV_PRIVILEGES = [...new Set(Object.values(PRYV_PERMISSIONS).flatMap((g) => Object.values(g)))];
+
+function stringField(req: RestRequest, name: string): string {
+  const v = req.body[name];
+  if (typeof v !== 'string' || v === '') throw new BadInputError(`${name} is required and must be a string.`, name);
+  return v;
+}
+
+/** Pryv's AdminUser: `{username, permissions}`. */
+const adminUser = (u: { username: string; privileges: readonly string[] }) => ({
+  username: u.username,
+  permissions: toPryvPermissions(u.privileges),
+});
+
+export const PRYV_AUTH_ROWS: RouteRow[] = [
+  row({
+    method: 'POST',
+    path: '/login',
+    operation: ops.PryvLoginDocument,
+    variables: (req) => ({ username: stringField(req, 'username'), password: stringField(req, 'password') }),
+    // No token is read here: a stale one in the header must not turn a sign-in into a 401.
+    token: () => null,
+    serialize: (data) => ({ token: data.login.token }),
+  }),
+  row({
+    method: 'POST',
+    path: '/logout',
+    operation: ops.PryvLogoutDocument,
+    variables: () => ({}),
+    serialize: (_data, req) => ({ token: req.token }),
+  }),
+];
+
+export const PRYV_USERS_ROWS: RouteRow[] = [
+  row({
+    method: 'GET',
+    path: '/',
+    operation: ops.PryvAdminUsersDocument,
+    variables: () => ({}),
+    serialize: (data) => ({ users: data.staff.nodes.map(adminUser) }),
+  }),
+  row({
+    method: 'GET',
+    path: '/:username',
+    operation: ops.PryvAdminUserDocument,
+    variables: (req) => ({ username: req.params.username }),
+    serialize: (data, req) => {
+      const [user] = data.staff.nodes;
+      return user ? { user: adminUser(user) } : new Answer(404, pryvError(404, 'unknown-resource', `User ${req.params.username} not found`).body);
+    },
+  }),
+  row({
+    method: 'POST',
+    path: '/',
+    operation: ops.PryvCreateAdminUserDocument,
+    variables: (req) => ({
+      input: {
+        username: stringField(req, 'username'),
+        password: stringField(req, 'password'),
+        privileges: fromPryvPermissions(req.body.permissions) as never,
+      },
+    }),
+    status: 201,
+    serialize: (data) => ({ user: adminUser(data.createUsers[0]) }),
+  }),
+  row({
+    method: 'PUT',
+    path: '/:username/permissions',
+    operation: ops.PryvSetPermissionsDocument,
+    variables: (req) => {
+      if (req.body.permissions === undefined) throw new BadInputError('permissions is required.', 'permissions');
+      return { username: req.params.username, privileges: fromPryvPermissions(req.body.permissions) as never, within: PRYV_PRIVILEGES as never };
+    },
+    serialize: (data) => ({ user: adminUser(data.setUserPrivileges) }),
+  }),
+  row({
+    method: 'POST',
+    path: '/:username/reset-password',
+    operation: ops.PryvResetPasswordDocument,
+    variables: (req) => ({ username: req.params.username }),
+    serialize: (data) => ({ username: data.resetUserPassword.username, password: data.resetUserPassword.password }),
+  }),
+  row({
+    method: 'POST',
+    path: '/:username/change-password',
+    operation: ops.PryvChangePasswordDocument,
+    variables: (req) => {
+      const newPassword = stringField(req, 'newPassword');
+      if (req.body.newPasswordCheck !== newPassword) throw new BadInputError('newPassword and newPasswordCheck do not match.', 'newPasswordCheck');
+      return { username: req.params.username, currentPassword: stringField(req, 'oldPassword'), newPassword };
+    },
+    serialize: () => ({}),
+  }),
+  row({
+    method: 'DELETE',
+    path: '/:username',
+    operation: ops.PryvDeleteUserDocument,
+    variables: (req) => ({ username: req.params.username }),
+    serialize: (_data, req) => ({ username: req.params.username }),
+  }),
+];
+
+export const PRYV_ADMIN_ROWS: RouteRow[] = [
+  row({
+    method: 'GET',
+    path: '/settings',
+    operation: ops.PryvSettingsDocument,
+    variables: () => ({}),
+    serialize: (data) => ({ settings: data.settings.settings }),
+  }),
+  row({
+    method: 'PUT',
+    path: '/settings',
+    operation: ops.PryvUpdateSettingsDocument,
+    variables: (req) => ({ patch: req.body }),
+    serialize: (data) => ({ settings: data.patchSettings.settings }),
+  }),
+  row({
+    method: 'POST',
+    path: '/notify',
+    operation: ops.PryvNotifyDocument,
+    variables: () => ({}),
+    serialize: (data) => ({ successes: data.applySettings.map((i) => ({ url: i.url, role: i.role })), failures: [] }),
+  }),
+];
+
+export const PRYV_ADMIN_UNIMPLEMENTED: UnimplementedRow[] = [
+  { method: 'GET', path: '/migrations' },
+  { method: 'POST', path: '/migrations/apply' },
+  { method: 'GET', path: '/invitations' },
+  { method: 'GET', path: '/invitations/post' },
+];
+
+export const PRYV_PLATFORM_ROWS: RouteRow[] = [
+  row({
+    method: 'GET',
+    path: '/:username',
+    operation: ops.PryvPlatformUserDocument,
+    variables: (req) => ({ username: req.params.username }),
+    serialize: (data) => {
+      const u = data.user!;
+      const registered = new Date(u.createdAt);
+      return {
+        user: {
+          username: u.username,
+          email: u.email ?? null,
+          language: u.language ?? null,
+          // Gatehouse does not keep which invite or referer an account came with.
+          invitationToken: null,
+          referer: null,
+          registeredTimestamp: registered.getTime(),
+          server: data.serverInfo.publicUrl,
+          registeredDate: registered.toUTCString(),
+        },
+      };
+    },
+  }),
+  row({
+    method: 'DELETE',
+    path: '/:username',
+    operation: ops.PryvDeleteUserDocument,
+    variables: (req) => ({ username: req.params.username }),
+    serialize: (_data, req) => ({ username: req.params.username }),
+  }),
+];
+
+export const PRYV_PLATFORM_UNIMPLEMENTED: UnimplementedRow[] = [{ method: 'DELETE', path: '/:username/mfa' }];

@@ -1,0 +1,245 @@
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { startTestApp, type TestApp } from '../../helpers/app';
+import { auditCount, createUser, type Actor } from '../../helpers/factories';
+import { rest } from '../../helpers/rest';
+
+const ALL_PERMISSIONS = {
+  users: ['read', 'create', 'delete', 'resetPassword', 'changePermissions'],
+  settings: ['read', 'update'],
+  platformUsers: ['read', 'delete', 'modify'],
+};
+
+/** Pryv's admin app sends the JWT raw in Authorization (no "Bearer "). */
+const raw = (token: string) => ({ headers: { authorization: token } });
+
+describe('Pryv.io admin API', () => {
+  let t: TestApp;
+  let admin: Actor;
+  let adminJwt: string;
+
+  async function login(username: string, password: string): Promise<string> {
+    const res = await rest(t, 'POST', '/auth/login', { body: { username, password } });
+    expect(res.status).toBe(200);
+    return res.body.token as string;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await createUser(t, { username: 'lead', password: 'lead-password-1', roles: ['admin'] });
+    adminJwt = await login('lead', 'lead-password-1');
+  });
+  afterAll(() => t.close());
+
+  it('POST /login answers a JWT that decodes to {username, permissions}, HS256, valid 24 h', async () => {
+    const header = decodeProtectedHeader(adminJwt);
+    expect(header.alg).toBe('HS256');
+    const payload = decodeJwt(adminJwt);
+    expect(payload).toMatchObject({ username: 'lead', permissions: ALL_PERMISSIONS });
+    expect(payload.exp! - payload.iat!).toBe(24 * 3600);
+    // Raw and Bearer forms both work.
+    expect((await rest(t, 'GET', '/users', raw(adminJwt))).status).toBe(200);
+    expect((await rest(t, 'GET', '/users', { token: adminJwt })).status).toBe(200);
+  });
+
+  it('POST /login: an unknown user and a wrong password answer the same 401; bad input answers 400', async () => {
+    const wrong = await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'nope-nope-nope' } });
+    const unknown = await rest(t, 'POST', '/auth/login', { body: { username: 'nobody', password: 'nope-nope-nope' } });
+    expect(wrong.status).toBe(401);
+    expect(unknown).toEqual(wrong);
+    expect(wrong.body).toEqual({ error: { id: 'invalid-credentials', message: 'Authentication failed' } });
+    const missing = await rest(t, 'POST', '/auth/login', { body: { username: 'lead' } });
+    expect(missing).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    const notJson = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error.id).toBe('invalid-input');
+  });
+
+  it('POST /logout revokes the token: it then answers 401 "Invalid token"', async () => {
+    const jwt = await login('lead', 'lead-password-1');
+    const out = await rest(t, 'POST', '/auth/logout', raw(jwt));
+    expect(out).toMatchObject({ status: 200, body: { token: jwt } });
+    const after = await rest(t, 'GET', '/users', raw(jwt));
+    expect(after).toMatchObject({ status: 401, body: { error: { id: 'invalid-access-token', message: 'Invalid token' } } });
+  });
+
+  it('rejects forged, tampered, algorithm-swapped and expired JWTs with 401 "Invalid token"', async () => {
+    const [h, p, s] = adminJwt.split('.');
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...decodeJwt(adminJwt), username: 'other' })).toString('base64url')}.${s}`;
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
+    const foreign = await new SignJWT({ username: 'lead' }).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(48)));
+    for (const bad of [tampered, none, foreign, 'garbage']) {
+      expect(await rest(t, 'GET', '/users', raw(bad))).toMatchObject({ status: 401, body: { error: { id: 'invalid-access-token', message: 'Invalid token' } } });
+    }
+    expect(await rest(t, 'GET', '/users')).toMatchObject({ status: 401, body: { error: { id: 'invalid-access-token' } } });
+  });
+
+  it('GET /users lists the admin users (accounts holding a privilege) as {username, permissions}', async () => {
+    await createUser(t, { username: 'ordinary' });
+    const res = await rest(t, 'GET', '/users', raw(adminJwt));
+    expect(res.status).toBe(200);
+    expect(res.body.users).toContainEqual({ username: 'lead', permissions: ALL_PERMISSIONS });
+    expect(res.body.users.map((u: { username: string }) => u.username)).not.toContain('ordinary');
+  });
+
+  it('POST /users creates an admin user (201) whose permissions read back identically through GET /users/:username', async () => {
+    const permissions = { users: ['read', 'delete'], settings: ['read'], platformUsers: ['read', 'modify'] };
+    const created = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'helper', password: 'helper-password-1', permissions } });
+    expect(created).toEqual(expect.objectContaining({ status: 201, body: { user: { username: 'helper', permissions: { ...permissions, users: ['read', 'delete'] } } } }));
+    const read = await rest(t, 'GET', '/users/helper', raw(adminJwt));
+    expect(read).toMatchObject({ status: 200, body: { user: { username: 'helper', permissions } } });
+    // The JWT of the new user carries the same permissions.
+    expect(decodeJwt(await login('helper', 'helper-password-1')).permissions).toEqual(permissions);
+    expect(await auditCount(t, 'user.create')).toBeGreaterThan(0);
+  });
+
+  it('POST /users: duplicates answer 409 item-already-exists, bad permissions 400, and nothing is created', async () => {
+    const dup = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'helper', password: 'another-password', permissions: {} } });
+    expect(dup).toMatchObject({ status: 409, body: { error: { id: 'item-already-exists' } } });
+    const bad = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'x1', password: 'another-password', permissions: { users: ['fly'] } } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    const badGroup = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'x2', password: 'another-password', permissions: { rockets: [] } } });
+    expect(badGroup).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    expect((await rest(t, 'GET', '/platform-users/x1', raw(adminJwt))).status).toBe(404);
+  });
+
+  it('POST /users: nobody grants more than they hold (403 forbidden), and users:create alone cannot read', async () => {
+    await rest(t, 'POST', '/users', {
+      ...raw(adminJwt),
+      body: { username: 'creator', password: 'creator-password-1', permissions: { users: ['create'], platformUsers: ['read'] } },
+    });
+    const jwt = await login('creator', 'creator-password-1');
+    const esc = await rest(t, 'POST', '/users', { ...raw(jwt), body: { username: 'x3', password: 'x3-password-1', permissions: { settings: ['update'] } } });
+    expect(esc).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    const ok = await rest(t, 'POST', '/users', { ...raw(jwt), body: { username: 'x4', password: 'x4-password-1', permissions: { platformUsers: ['read'] } } });
+    expect(ok).toMatchObject({ status: 201, body: { user: { username: 'x4', permissions: { users: [], settings: [], platformUsers: ['read'] } } } });
+    expect(await rest(t, 'GET', '/users', raw(jwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+  });
+
+  it('PUT /users/:username/permissions replaces the Pryv permissions and keeps privileges Pryv does not name', async () => {
+    await createUser(t, { username: 'mixed', privileges: ['ISSUE_TOKENS', 'VIEW_USERS'] });
+    const permissions = { users: ['read'], settings: ['read', 'update'], platformUsers: [] };
+    const res = await rest(t, 'PUT', '/users/mixed/permissions', { ...raw(adminJwt), body: { permissions } });
+    expect(res).toMatchObject({ status: 200, body: { user: { username: 'mixed', permissions } } });
+    const gql = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ query: '{ user(username: "mixed") { directPrivileges } }' }),
+    });
+    expect((await gql.json()).data.user.directPrivileges).toEqual(['ISSUE_TOKENS', 'CONFIG', 'VIEW_PRIVILEGES', 'VIEW_CONFIG']);
+    expect(await rest(t, 'PUT', '/users/mixed/permissions', { ...raw(adminJwt), body: {} })).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    expect(await rest(t, 'PUT', '/users/ghost/permissions', { ...raw(adminJwt), body: { permissions } })).toMatchObject({
+      status: 404,
+      body: { error: { id: 'unknown-resource', message: 'User ghost not found' } },
+    });
+  });
+
+  it('GET /users/:username answers 404 unknown-resource for an account that is not an admin user', async () => {
+    expect(await rest(t, 'GET', '/users/ordinary', raw(adminJwt))).toEqual(
+      expect.objectContaining({ status: 404, body: { error: { id: 'unknown-resource', message: 'User ordinary not found' } } }),
+    );
+  });
+
+  it('POST /users/:username/reset-password answers a generated password that signs in; the old one stops working', async () => {
+    const res = await rest(t, 'POST', '/users/helper/reset-password', raw(adminJwt));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ username: 'helper', password: expect.stringMatching(/^[A-Za-z0-9]{15}$/) });
+    await login('helper', res.body.password);
+    expect((await rest(t, 'POST', '/auth/login', { body: { username: 'helper', password: 'helper-password-1' } })).status).toBe(401);
+    // Resetting the password of someone holding more than the caller would be a way up: refused.
+    const resetter = await createUser(t, { username: 'resetter', password: 'resetter-password', privileges: ['RESET_PASSWORDS'] });
+    const jwt = await login(resetter.username, 'resetter-password');
+    expect(await rest(t, 'POST', '/users/lead/reset-password', raw(jwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+  });
+
+  it('POST /users/:username/change-password changes one’s own password and revokes the token', async () => {
+    await createUser(t, { username: 'changer', password: 'changer-password', privileges: ['VIEW_USERS'] });
+    const jwt = await login('changer', 'changer-password');
+    const mismatch = await rest(t, 'POST', '/users/changer/change-password', {
+      ...raw(jwt),
+      body: { oldPassword: 'changer-password', newPassword: 'new-password-1', newPasswordCheck: 'new-password-2' },
+    });
+    expect(mismatch).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    // Even an administrator cannot change someone else's password here (upstream: self only).
+    const other = await rest(t, 'POST', '/users/changer/change-password', {
+      ...raw(adminJwt),
+      body: { oldPassword: 'x', newPassword: 'new-password-1', newPasswordCheck: 'new-password-1' },
+    });
+    expect(other).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    const wrongOld = await rest(t, 'POST', '/users/changer/change-password', {
+      ...raw(jwt),
+      body: { oldPassword: 'wrong-password', newPassword: 'new-password-1', newPasswordCheck: 'new-password-1' },
+    });
+    expect(wrongOld).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    const ok = await rest(t, 'POST', '/users/changer/change-password', {
+      ...raw(jwt),
+      body: { oldPassword: 'changer-password', newPassword: 'new-password-1', newPasswordCheck: 'new-password-1' },
+    });
+    expect(ok).toMatchObject({ status: 200, body: {} });
+    expect(await rest(t, 'GET', '/platform-users/changer', raw(jwt))).toMatchObject({ status: 401, body: { error: { message: 'Invalid token' } } });
+    await login('changer', 'new-password-1');
+  });
+
+  it('DELETE /users/:username deletes an admin user and answers {username}; staff deletion needs users:delete', async () => {
+    await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'gone', password: 'gone-password-1', permissions: { users: ['read'] } } });
+    const pu = await createUser(t, { username: 'pudeleter', password: 'pudeleter-password', privileges: ['DELETE_USERS'] });
+    const puJwt = await login(pu.username, 'pudeleter-password');
+    expect(await rest(t, 'DELETE', '/users/gone', raw(puJwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    expect(await rest(t, 'DELETE', '/users/gone', raw(adminJwt))).toMatchObject({ status: 200, body: { username: 'gone' } });
+    expect((await rest(t, 'GET', '/users/gone', raw(adminJwt))).status).toBe(404);
+    expect(await rest(t, 'DELETE', '/users/gone', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
+  });
+
+  it('GET /settings reads the platform settings; PUT /settings merges shallowly and refuses an invalid document whole', async () => {
+    const before = await rest(t, 'GET', '/admin/settings', raw(adminJwt));
+    expect(before.status).toBe(200);
+    expect(before.body.settings).toMatchObject({ instanceName: expect.any(String), registration: expect.any(Object) });
+    const put = await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { instanceName: 'Pryv Lab' } });
+    expect(put).toMatchObject({ status: 200, body: { settings: { instanceName: 'Pryv Lab', registration: before.body.settings.registration } } });
+    const invalid = await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { instanceName: 'Never', serverName: 'not a host!' } });
+    expect(invalid).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    expect((await rest(t, 'GET', '/admin/settings', raw(adminJwt))).body.settings.instanceName).toBe('Pryv Lab');
+    // settings:read alone reads but does not write.
+    await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'reader', password: 'reader-password', permissions: { settings: ['read'] } } });
+    const jwt = await login('reader', 'reader-password');
+    expect((await rest(t, 'GET', '/admin/settings', raw(jwt))).status).toBe(200);
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(jwt), body: { instanceName: 'x' } })).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+  });
+
+  it('POST /notify re-applies the settings in this instance and answers {successes, failures}', async () => {
+    const res = await rest(t, 'POST', '/admin/notify', { ...raw(adminJwt), body: { services: ['core'] } });
+    expect(res).toMatchObject({ status: 200, body: { successes: [{ url: expect.any(String), role: 'gatehouse' }], failures: [] } });
+    expect(await auditCount(t, 'settings.apply')).toBe(1);
+  });
+
+  it('GET /platform-users/:username answers the PlatformUser shape; 404 when unknown', async () => {
+    await createUser(t, { username: 'carol', email: 'carol@example.org' });
+    const res = await rest(t, 'GET', '/platform-users/carol', raw(adminJwt));
+    expect(res.status).toBe(200);
+    expect(res.body.user).toEqual({
+      username: 'carol',
+      email: 'carol@example.org',
+      language: null,
+      invitationToken: null,
+      referer: null,
+      registeredTimestamp: expect.any(Number),
+      server: expect.stringMatching(/^http/),
+      registeredDate: expect.any(String),
+    });
+    expect(await rest(t, 'GET', '/platform-users/nobody', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
+  });
+
+  it('DELETE /platform-users/:username deletes an account and answers {username}; platformUsers:delete cannot delete staff', async () => {
+    const deleter = await createUser(t, { username: 'deleter', password: 'deleter-password', privileges: ['DELETE_USERS'] });
+    const jwt = await login(deleter.username, 'deleter-password');
+    await createUser(t, { username: 'dave' });
+    expect(await rest(t, 'DELETE', '/platform-users/dave', raw(jwt))).toMatchObject({ status: 200, body: { username: 'dave' } });
+    expect((await rest(t, 'GET', '/platform-users/dave', raw(adminJwt))).status).toBe(404);
+    expect(await rest(t, 'DELETE', '/platform-users/lead', raw(jwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+  });
+
+  it('answers unknown paths with 404 unknown-resource and unbuilt upstream endpoints with 501', async () => {
+    expect(await rest(t, 'GET', '/admin/nothing', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
+    expect(await rest(t, 'GET', '/admin/migrations', raw(adminJwt))).toMatchObject({ status: 501, body: { error: { id: 'unsupported-operation' } } });
+    expect(await rest(t, 'DELETE', '/platform-users/carol/mfa', raw(adminJwt))).toMatchObject({ status: 501 });
+  });
+});
