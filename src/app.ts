@@ -28,6 +28,7 @@ import { pleromaDialect } from './rest/pleroma';
 import { mastodonApiDialect, oauthDialect } from './rest/mastodon';
 import { telodendriaDialect } from './rest/telodendria';
 import { pryvDialects } from './rest/pryv';
+import { mountSocks } from './rest/socks';
 import { matrixClientDialect } from './rest/matrix';
 import formbody from '@fastify/formbody';
 import type { Lifecycle } from './modules/process/process.service';
@@ -165,6 +166,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
 
   await server.register(formbody);
   for (const dialect of [pleromaDialect, mastodonApiDialect, oauthDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects]) await mountDialect(server, apollo, deps, dialect);
+  await mountSocks(server, apollo, deps);
 
   server.get('/healthz', async (_req, reply) => {
     try {

@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { ApolloServer } from '@apollo/server';
 import type { AppDeps } from '../app-deps';
 import { isErrorCode } from '../errors/errors';
@@ -31,9 +31,9 @@ function queryText(doc: object): string {
 export async function runOperation<TData, TVars>(
   apollo: ApolloServer<Context>,
   deps: AppDeps,
-  req: FastifyRequest,
+  req: { ip: string; log: FastifyBaseLogger },
   token: string | null,
-  row: RouteRow<TData, TVars>,
+  row: Pick<RouteRow<TData, TVars>, 'operation'>,
   variables: TVars,
 ): Promise<OperationOutcome<TData>> {
   const contextValue = await buildContext(deps, { token, ip: req.ip, log: req.log });

@@ -187,7 +187,7 @@ export type UpdateRoleInput = {
 
 /** Changes to a user. Only the fields given change; privileges and roles have their own mutations. */
 export type UpdateUserInput = {
-  /** Required when users change their own password. */
+  /** Required when users change their own password; when given for one’s own account it is always checked. */
   currentPassword?: string | null | undefined;
   displayName?: string | null | undefined;
   email?: string | null | undefined;

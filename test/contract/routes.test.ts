@@ -5,6 +5,7 @@ import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
 import { telodendriaDialect } from '../../src/rest/telodendria';
 import { matrixClientDialect } from '../../src/rest/matrix';
 import { pryvDialects } from '../../src/rest/pryv';
+import { MESSAGES } from '../../src/rest/socks/messages';
 import type { Dialect } from '../../src/rest/dialect';
 
 /** Every row of every dialect is exercised by a test that names it ("METHOD /path" in a test title). */
@@ -28,6 +29,12 @@ describe('REST route coverage', () => {
         return !titles.split('\n').some((title) => new RegExp(`\\b${method}\\b`).test(title) && title.includes(path));
       });
     expect(untested).toEqual([]);
+  });
+
+  it('every Socks message type has a test', () => {
+    const source = readFileSync(join(__dirname, '..', 'integration/rest/socks.test.ts'), 'utf8');
+    const titles = [...source.matchAll(/it\(\s*'([^']*)'/g)].map((m) => m[1]).join('\n');
+    expect(MESSAGES.map((m) => m.type).filter((type) => !new RegExp(`\\b${type}\\b`).test(titles))).toEqual([]);
   });
 
   it('rows are unique per dialect', () => {

@@ -66,7 +66,7 @@ export class UpdateUserInput {
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters` })
   password?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Required when users change their own password.' })
+  @Field(() => String, { nullable: true, description: 'Required when users change their own password; when given for one’s own account it is always checked.' })
   @IsOptional()
   @MaxLength(PASSWORD_MAX_LENGTH)
   currentPassword?: string | null;

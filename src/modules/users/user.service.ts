@@ -129,16 +129,17 @@ export class UserService extends BaseService {
     const viewer = this.viewer;
     const self = viewer.id === userId;
     let newHash: string | null = null;
-    if (input.password != null) {
-      if (self) {
-        if (!input.currentPassword) {
-          throw new BadInputError('currentPassword is required to change your own password.', 'input.currentPassword');
-        }
-        const current = await this.em.findOne(User, { id: userId }, { populate: ['passwordHash'] });
-        if (!(await this.ctx.deps.hasher.verify(current?.passwordHash, input.currentPassword))) {
-          throw new BadInputError('currentPassword is wrong.', 'input.currentPassword');
-        }
+    if (self && input.password != null && !input.currentPassword) {
+      throw new BadInputError('currentPassword is required to change your own password.', 'input.currentPassword');
+    }
+    // A current password given for one's own account is checked whatever else changes (Socks 302).
+    if (self && input.currentPassword != null) {
+      const current = await this.em.findOne(User, { id: userId }, { populate: ['passwordHash'] });
+      if (!(await this.ctx.deps.hasher.verify(current?.passwordHash, input.currentPassword))) {
+        throw new BadInputError('currentPassword is wrong.', 'input.currentPassword');
       }
+    }
+    if (input.password != null) {
       if (!self) {
         const target = await this.get(String(userId));
         assertCanActFor(viewer, target.username, await this.effectivePrivileges(String(userId)), await this.allowEscalation());

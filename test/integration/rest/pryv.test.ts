@@ -51,7 +51,7 @@ describe('Pryv.io admin API', () => {
     expect(missing).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
     const notJson = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error.id).toBe('invalid-input');
+    expect(((await notJson.json()) as any).error.id).toBe('invalid-input');
   });
 
   it('POST /logout revokes the token: it then answers 401 "Invalid token"', async () => {
@@ -125,7 +125,7 @@ describe('Pryv.io admin API', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
       body: JSON.stringify({ query: '{ user(username: "mixed") { directPrivileges } }' }),
     });
-    expect((await gql.json()).data.user.directPrivileges).toEqual(['ISSUE_TOKENS', 'CONFIG', 'VIEW_PRIVILEGES', 'VIEW_CONFIG']);
+    expect(((await gql.json()) as any).data.user.directPrivileges).toEqual(['ISSUE_TOKENS', 'CONFIG', 'VIEW_PRIVILEGES', 'VIEW_CONFIG']);
     expect(await rest(t, 'PUT', '/users/mixed/permissions', { ...raw(adminJwt), body: {} })).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
     expect(await rest(t, 'PUT', '/users/ghost/permissions', { ...raw(adminJwt), body: { permissions } })).toMatchObject({
       status: 404,
