@@ -1,6 +1,10 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import type { MikroORM } from '@mikro-orm/core';
@@ -134,6 +138,9 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const plugins: ApolloServerPlugin<Context>[] = [
     apiRateLimit,
     fastifyApolloDrainPlugin(server),
+    // Cache hints are unused (no CDN or response cache) and the plugin wraps every field resolver.
+    ApolloServerPluginCacheControlDisabled(),
+    ApolloServerPluginInlineTraceDisabled(),
     config.production
       ? ApolloServerPluginLandingPageDisabled()
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),

@@ -15,6 +15,16 @@ export interface Viewer {
   roles: readonly string[];
 }
 
+/** token ⋈ user ⋈ roles, one row per role; a constant text (quoted aliases keep their case on PostgreSQL). */
+const AUTH_SQL = `select t.id as "tokenId", t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt",
+  u.id as "userId", u.username as "username", u.active as "active", u.privileges as "privileges",
+  r.name as "roleName", r.privileges as "rolePrivileges"
+from access_tokens t
+join users u on u.id = t.user_id
+left join user_roles ur on ur.user_id = u.id
+left join roles r on r.id = ur.role_id
+where t.token_hash = ?`;
+
 /** Write lastUsedAt at most this often per token, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -25,23 +35,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export async function authenticate(db: Db, token: string, log: FastifyBaseLogger, jwt?: JwtSigner): Promise<Viewer | null> {
   // A JWT must carry a valid signature and expiry before the database is asked about it.
   if (looksLikeJwt(token) && !(jwt && (await jwt.verify(token)))) return null;
-  const { knex } = db;
-  const rows: Array<Record<string, unknown>> = await knex('access_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .leftJoin('user_roles as ur', 'ur.user_id', 'u.id')
-    .leftJoin('roles as r', 'r.id', 'ur.role_id')
-    .where('t.token_hash', hashToken(token))
-    .select(
-      't.id as tokenId',
-      't.expires_at as expiresAt',
-      't.last_used_at as lastUsedAt',
-      'u.id as userId',
-      'u.username as username',
-      'u.active as active',
-      'u.privileges as privileges',
-      'r.name as roleName',
-      'r.privileges as rolePrivileges',
-    );
+  const rows = await db.rows(AUTH_SQL, [hashToken(token)]);
   if (rows.length === 0) return null;
   const first = rows[0];
   const now = Date.now();

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Db } from '../db/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../app-deps';
@@ -40,16 +40,15 @@ export interface RequestInfo {
 
 /** The one way to learn who calls: used by /graphql, the REST rows and the WebSocket router alike. */
 export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Context> {
-  const em = deps.orm.em.fork();
   const db = deps.db;
   const auth = req.token ? await authenticate(db, req.token, req.log, deps.jwt) : null;
   const viewer = auth ?? null;
   const loaders = new Loaders(db);
   let settings: Promise<Settings> | null = null;
-  const ctx: Context = {
+  const fields: Omit<Context, 'em'> & { lazyEm: LazyEm } = {
+    lazyEm: new LazyEm(deps.orm),
     viewer,
     authError: req.token && !viewer ? 'invalid_token' : null,
-    em,
     db,
     loaders,
     ip: req.ip,
@@ -63,6 +62,28 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
       deps.settingsCache.invalidate();
     },
   };
+  const ctx = Object.assign(Object.create(CONTEXT_PROTO), fields) as Context;
   ctx.services = new Services(ctx);
   return ctx;
 }
+
+/** The request's EntityManager, forked on first use: reads run plain SQL and never need one. */
+class LazyEm {
+  private em: EntityManager | null = null;
+  constructor(private readonly orm: MikroORM) {}
+  get(): EntityManager {
+    return (this.em ??= this.orm.em.fork());
+  }
+}
+
+/**
+ * `em` is a getter on the prototype, so Apollo's shallow copy of the context (Object.create of the
+ * prototype + Object.assign) keeps it lazy and shares the one fork through `lazyEm`.
+ */
+const CONTEXT_PROTO = Object.create(Object.prototype, {
+  em: {
+    get(this: { lazyEm: LazyEm }) {
+      return this.lazyEm.get();
+    },
+  },
+}) as object;

@@ -37,6 +37,11 @@ export function mapGroupRow(r: Record<string, unknown>): GroupRecord {
 export const ROLE_COLUMNS = ['r.id', 'r.name', 'r.description', 'r.privileges', 'r.built_in', 'r.created_at', 'r.updated_at'];
 export const GROUP_COLUMNS = ['g.id', 'g.name', 'g.description', 'g.owner_id', 'g.created_at', 'g.updated_at'];
 
+/** `?, ?, …` for an IN list of n values. */
+export function placeholders(n: number): string {
+  return new Array(n).fill('?').join(', ');
+}
+
 function groupBy<T>(keys: readonly number[], rows: Array<{ key: number; value: T }>): T[][] {
   const map = new Map<number, T[]>(keys.map((k) => [k, []]));
   for (const { key, value } of rows) map.get(key)?.push(value);
@@ -55,23 +60,22 @@ export class Loaders {
     return ids.map((id) => byId.get(id) ?? null);
   });
 
+  // The per-page relation loads are fixed SQL texts (only the IN list varies): no query builder per request.
   readonly rolesByUser = new DataLoader<number, RoleRecord[]>(async (userIds) => {
-    const rows = (await this.db
-      .knex('user_roles as ur')
-      .join('roles as r', 'r.id', 'ur.role_id')
-      .whereIn('ur.user_id', userIds as number[])
-      .orderBy('r.name')
-      .select(['ur.user_id as key_id', ...ROLE_COLUMNS])) as Array<Record<string, unknown>>;
+    const rows = await this.db.rows(
+      `select ur.user_id as key_id, ${ROLE_COLUMNS.join(', ')} from user_roles ur join roles r on r.id = ur.role_id
+       where ur.user_id in (${placeholders(userIds.length)}) order by r.name`,
+      userIds,
+    );
     return groupBy(userIds, rows.map((r) => ({ key: Number(r.key_id), value: mapRoleRow(r) })));
   });
 
   readonly groupsByUser = new DataLoader<number, GroupRecord[]>(async (userIds) => {
-    const rows = (await this.db
-      .knex('group_members as gm')
-      .join('groups as g', 'g.id', 'gm.group_id')
-      .whereIn('gm.user_id', userIds as number[])
-      .orderBy('g.name')
-      .select(['gm.user_id as key_id', ...GROUP_COLUMNS])) as Array<Record<string, unknown>>;
+    const rows = await this.db.rows(
+      `select gm.user_id as key_id, ${GROUP_COLUMNS.join(', ')} from group_members gm join "groups" g on g.id = gm.group_id
+       where gm.user_id in (${placeholders(userIds.length)}) order by g.name`,
+      userIds,
+    );
     return groupBy(userIds, rows.map((r) => ({ key: Number(r.key_id), value: mapGroupRow(r) })));
   });
 

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { buildSchemaSync } from 'type-graphql';
+import { validateOrReject, type ValidatorOptions } from 'class-validator';
+import { ArgumentValidationError, buildSchemaSync } from 'type-graphql';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { GroupResolver } from '../modules/groups/group.resolver';
 import { PrivilegeResolver } from '../modules/privileges/privilege.resolver';
@@ -33,13 +34,38 @@ export const RESOLVERS = [
   ServerInfoResolver,
 ] as const;
 
+const VALIDATOR_OPTIONS: ValidatorOptions = { skipMissingProperties: true, forbidUnknownValues: false };
+
+/** Input-type instances carry class-validator rules; plain objects are JSON scalars (never validated). */
+const isInputInstance = (v: unknown): v is object => {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto !== null && proto !== Object.prototype && proto !== Array.prototype;
+};
+
+/** Validates input objects (and lists of them) as type-graphql's default does. */
+export async function validateArgument(value: unknown): Promise<void> {
+  if (value === null || typeof value !== 'object') return;
+  try {
+    if (Array.isArray(value)) {
+      await Promise.all(value.filter(isInputInstance).map((v) => validateOrReject(v, VALIDATOR_OPTIONS)));
+    } else if (isInputInstance(value)) {
+      await validateOrReject(value, VALIDATOR_OPTIONS);
+    }
+  } catch (err) {
+    throw new ArgumentValidationError(err as never);
+  }
+}
+
 let cached: GraphQLSchema | undefined;
 
 /** The type-graphql schema without permissions: what schema.graphql prints. */
 export function buildBaseSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
     resolvers: RESOLVERS,
-    validate: { forbidUnknownValues: false },
+    // class-validator imported once: type-graphql's default path re-imports it (a copy of every
+    // export) for each validated argument of each request.
+    validateFn: validateArgument,
     emitSchemaFile: false,
   });
   return cached;

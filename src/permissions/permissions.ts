@@ -1,9 +1,10 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
-import type { IMiddlewareFieldMap } from 'graphql-middleware';
+import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
+import type { Context } from '../graphql/context';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
 import { Privilege as P } from '../modules/privileges/privilege.enum';
-import { can, canAny, groupOwnerOrCan, isAuthenticated, isPublic, newGroupOrOwnerOrCan, ownRecordOrAny, selfArg, selfOrCan } from './rules';
+import { type FieldCheck, can, canAny, groupOwnerOrCan, isAuthenticated, isPublic, newGroupOrOwnerOrCan, ownRecordOrAny, selfArg, selfOrCan } from './rules';
 
 /**
  * The one permission map. Every Query and Mutation field has an explicit rule here (a contract test
@@ -115,6 +116,15 @@ export function buildRuleTree(schema: GraphQLSchema): IRules {
   return tree as IRules;
 }
 
+/** Field middleware running a synchronous check before the resolver; a refusal is the field's error. */
+function syncGuard(check: FieldCheck): IMiddlewareFunction {
+  return (resolve, parent, args, ctx: Context, info) => {
+    const decision = check(parent, ctx);
+    if (decision !== true) throw decision;
+    return resolve(parent, args, ctx, info);
+  };
+}
+
 export function permissions(schema: GraphQLSchema): IMiddlewareFieldMap {
   const tree = buildRuleTree(schema) as Record<string, unknown>;
   const generated = shield(tree as IRules, {
@@ -136,7 +146,13 @@ export function permissions(schema: GraphQLSchema): IMiddlewareFieldMap {
     } else if (rules && typeof rules === 'object' && !('resolve' in rules)) {
       const fieldRules = rules as Record<string, unknown>;
       const kept = Object.fromEntries(
-        Object.entries(fields).filter(([field]) => (fieldRules[field] ?? fieldRules['*']) !== allow),
+        Object.entries(fields)
+          .filter(([field]) => (fieldRules[field] ?? fieldRules['*']) !== allow)
+          .map(([field, middleware]) => {
+            // A per-row rule with a synchronous check skips shield's wrapper (one promise per field per row).
+            const check = (fieldRules[field] as { check?: FieldCheck } | undefined)?.check;
+            return [field, check ? syncGuard(check) : middleware];
+          }),
       );
       if (Object.keys(kept).length > 0) guarded[typeName] = kept;
     } else if (rules !== allow) {

@@ -118,8 +118,29 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
   return qb;
 }
 
+const isEmptyFilter = (f: UserFilterValues) =>
+  Object.values(f).every((v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0));
+
+/** The unfiltered list, the hot path of every admin screen: fixed SQL texts, no query builder. */
+const PLAIN_LIST = {
+  first: `select ${USER_COLUMNS.join(', ')} from users u order by u.id asc limit ?`,
+  after: `select ${USER_COLUMNS.join(', ')} from users u where u.id > ? order by u.id asc limit ?`,
+  offset: `select ${USER_COLUMNS.join(', ')} from users u order by u.id asc limit ? offset ?`,
+  count: 'select count(*) as n from users',
+};
+
 /** One keyset (or offset) page of users in id order, plus a lazy count. Reads plain rows. */
 export async function listUsers(db: Db, filter: UserFilterValues, page: PageRequest) {
+  if (isEmptyFilter(filter)) {
+    const rows =
+      page.afterId != null
+        ? await db.rows(PLAIN_LIST.after, [page.afterId, page.limit + 1])
+        : page.offset
+          ? await db.rows(PLAIN_LIST.offset, [page.limit + 1, page.offset])
+          : await db.rows(PLAIN_LIST.first, [page.limit + 1]);
+    const count = async () => Number((await db.rows<{ n: unknown }>(PLAIN_LIST.count, []))[0].n);
+    return { rows: rows.map(mapUserRow), count };
+  }
   const qb = applyUserFilter(db, db.knex('users as u').select(USER_COLUMNS), filter);
   if (page.afterId != null) qb.where('u.id', '>', page.afterId);
   qb.orderBy('u.id', 'asc').limit(page.limit + 1);
@@ -134,8 +155,8 @@ export async function listUsers(db: Db, filter: UserFilterValues, page: PageRequ
 
 export async function findUsersByIds(db: Db, ids: readonly number[]): Promise<UserRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.knex('users as u').select(USER_COLUMNS).whereIn('u.id', ids as number[]);
-  return (rows as Array<Record<string, unknown>>).map(mapUserRow);
+  const rows = await db.rows(`select ${USER_COLUMNS.join(', ')} from users u where u.id in (${new Array(ids.length).fill('?').join(', ')})`, ids);
+  return rows.map(mapUserRow);
 }
 
 export async function findUserByUsername(db: Db, username: string): Promise<UserRecord | null> {

@@ -1,0 +1,2 @@
+import { seedDataset, FULL } from './seed';
+seedDataset('/tmp/prof.db', FULL).then((ms) => console.log('seeded', ms));
