@@ -55,8 +55,11 @@ export interface Server {
 }
 
 /** Starts dist/main.js on a free port with the given environment; resolves when /healthz answers. */
+/** The node flags `npm start` uses (a larger young generation: fewer scavenges under load). */
+export const START_FLAGS = ['--max-semi-space-size=32'];
+
 export async function startServer(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/main.js'), 'serve'], {
+  const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, join(ROOT, 'dist/main.js'), 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

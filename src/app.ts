@@ -20,6 +20,7 @@ import { bearerToken } from './auth/tokens';
 import type { Config } from './config/config';
 import { Db } from './db/db';
 import { createOrm, sqliteReadPool } from './db/orm';
+import { SqliteReader } from './db/sqlite-reader';
 import { createFormatError } from './errors/format-error';
 import { buildContext, type Context } from './graphql/context';
 import { limitValidationRules, QUERY_LIMITS } from './graphql/limits';
@@ -83,7 +84,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   // single writer connection the ORM keeps (an in-memory database exists on one connection only).
   const readPool =
     config.database.driver === 'sqlite' && config.database.dbName !== ':memory:' ? sqliteReadPool(config.database.dbName) : null;
-  const db = new Db(readPool ?? writer, config.database.driver, writer);
+  const reader = readPool && config.database.driver === 'sqlite' ? new SqliteReader(config.database.dbName) : undefined;
+  const db = new Db(readPool ?? writer, config.database.driver, writer, reader);
   const { store, redis } = limiterStore(config, db);
   const jwt = new JwtSigner(await loadJwtSecret(orm.em.fork(), config.jwtSecret));
   const deps: AppDeps = {
@@ -205,6 +207,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       await apollo.stop().catch(() => undefined);
       redis?.disconnect();
       await readPool?.destroy();
+      await reader?.close();
       if (!opts.orm) await orm.close(true);
     },
   };

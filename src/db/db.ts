@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import type { SqliteReader } from './sqlite-reader';
 
 /** Plain-SQL access for hot read paths, with the few dialect differences in one place. */
 export class Db {
@@ -10,6 +11,8 @@ export class Db {
     readonly knex: Knex,
     readonly driver: 'sqlite' | 'postgresql',
     writer?: Knex,
+    /** Prepared statements for `rows` (a SQLite file); absent = through knex. */
+    private readonly reader?: SqliteReader,
   ) {
     this.writer = writer ?? knex;
   }
@@ -19,6 +22,7 @@ export class Db {
    * (building and compiling a select cost more than running it here). Answers plain rows.
    */
   async rows<T = Record<string, unknown>>(sql: string, bindings: readonly unknown[]): Promise<T[]> {
+    if (this.reader) return this.reader.all<T>(sql, bindings);
     const res = (await this.knex.raw(sql, bindings as Knex.RawBinding[])) as unknown;
     return (this.driver === 'postgresql' ? (res as { rows: T[] }).rows : res) as T[];
   }
