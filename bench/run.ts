@@ -370,8 +370,10 @@ async function main() {
     totalSeconds: (Date.now() - startedAt) / 1000,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results', SMOKE ? 'smoke.json' : 'latest.json'), JSON.stringify(out, null, 2) + '\n');
-  console.log(`\nwritten bench/results/${SMOKE ? 'smoke' : 'latest'}.json (${fmt(out.totalSeconds)} s)`);
+  // Only a full run replaces latest.json; smoke and partial runs write beside it (not committed).
+  const file = SMOKE ? 'smoke.json' : ONLY ? 'partial.json' : 'latest.json';
+  writeFileSync(join(ROOT, 'bench/results', file), JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwritten bench/results/${file} (${fmt(out.totalSeconds)} s)`);
 }
 
 main().catch((err) => {
