@@ -19,6 +19,15 @@ const adminUser = (u: { username: string; privileges: readonly string[] }) => ({
   permissions: toPryvPermissions(u.privileges),
 });
 
+/** Admin users and platform users are the same accounts: both DELETEs answer `{username}`. */
+const deleteByUsername = row({
+  method: 'DELETE',
+  path: '/:username',
+  operation: ops.PryvDeleteUserDocument,
+  variables: (req) => ({ username: req.params.username }),
+  serialize: (_data, req) => ({ username: req.params.username }),
+});
+
 export const PRYV_AUTH_ROWS: RouteRow[] = [
   row({
     method: 'POST',
@@ -98,13 +107,7 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
     },
     serialize: () => ({}),
   }),
-  row({
-    method: 'DELETE',
-    path: '/:username',
-    operation: ops.PryvDeleteUserDocument,
-    variables: (req) => ({ username: req.params.username }),
-    serialize: (_data, req) => ({ username: req.params.username }),
-  }),
+  deleteByUsername,
 ];
 
 export const PRYV_ADMIN_ROWS: RouteRow[] = [
@@ -162,13 +165,7 @@ export const PRYV_PLATFORM_ROWS: RouteRow[] = [
       };
     },
   }),
-  row({
-    method: 'DELETE',
-    path: '/:username',
-    operation: ops.PryvDeleteUserDocument,
-    variables: (req) => ({ username: req.params.username }),
-    serialize: (_data, req) => ({ username: req.params.username }),
-  }),
+  deleteByUsername,
 ];
 
 export const PRYV_PLATFORM_UNIMPLEMENTED: UnimplementedRow[] = [{ method: 'DELETE', path: '/:username/mfa' }];
