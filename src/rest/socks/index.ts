@@ -95,54 +95,61 @@ export async function mountSocks(server: FastifyInstance, apollo: ApolloServer<C
   await server.register(async (scope) => {
     await scope.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
 
-    scope.get('/socks', { websocket: true }, (socket, req) => {
-      const caller: Caller = { apollo, deps, req };
-      const session: SocksSession = { token: null, username: null };
-      const id = randomUUID();
-      let queue: Promise<void> = Promise.resolve();
-      let idle: NodeJS.Timeout;
-      const touch = () => {
-        clearTimeout(idle);
-        idle = setTimeout(() => socket.close(4000, 'Idle timeout'), idleMs);
-      };
-      const send = (reply: SocksReply) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
-      };
-      touch();
-
-      socket.on('message', (raw: Buffer, isBinary: boolean) => {
+    scope.route({
+      method: 'GET',
+      url: '/socks',
+      // A plain GET (no Upgrade header) learns what to do instead of a bare 404.
+      handler: async (_req, reply) =>
+        reply.code(426).header('upgrade', 'websocket').send(ko(null, 'Connect with a WebSocket, or POST one message to /socks.')),
+      wsHandler: (socket, req) => {
+        const caller: Caller = { apollo, deps, req };
+        const session: SocksSession = { token: null, username: null };
+        const id = randomUUID();
+        let queue: Promise<void> = Promise.resolve();
+        let idle: NodeJS.Timeout;
+        const touch = () => {
+          clearTimeout(idle);
+          idle = setTimeout(() => socket.close(4000, 'Idle timeout'), idleMs);
+        };
+        const send = (reply: SocksReply) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+        };
         touch();
-        const size = raw.length;
-        // Replies keep the order of the messages: each waits for the one before it.
-        queue = queue.then(async () => {
-          let input: unknown;
-          let text = '';
-          if (size > MAX_MESSAGE_BYTES) return send(ko(null, `Message too large (at most ${MAX_MESSAGE_BYTES} bytes).`));
-          try {
-            text = isBinary ? raw.toString('utf8') : raw.toString();
-            input = JSON.parse(text);
-          } catch {
-            return send(ko(null, 'Malformed JSON.'));
-          }
-          try {
-            await limiter.consume(id);
-          } catch (e) {
-            const ms = e instanceof RateLimiterRes ? e.msBeforeNext : 1000;
-            const type = envelope(input);
-            return send(ko('type' in type ? type.type : null, `Too many messages; retry in ${ms} ms.`));
-          }
-          send(await handleMessage(caller, session, input));
+
+        socket.on('message', (raw: Buffer, isBinary: boolean) => {
+          touch();
+          const size = raw.length;
+          // Replies keep the order of the messages: each waits for the one before it.
+          queue = queue.then(async () => {
+            let input: unknown;
+            let text = '';
+            if (size > MAX_MESSAGE_BYTES) return send(ko(null, `Message too large (at most ${MAX_MESSAGE_BYTES} bytes).`));
+            try {
+              text = isBinary ? raw.toString('utf8') : raw.toString();
+              input = JSON.parse(text);
+            } catch {
+              return send(ko(null, 'Malformed JSON.'));
+            }
+            try {
+              await limiter.consume(id);
+            } catch (e) {
+              const ms = e instanceof RateLimiterRes ? e.msBeforeNext : 1000;
+              const type = envelope(input);
+              return send(ko('type' in type ? type.type : null, `Too many messages; retry in ${ms} ms.`));
+            }
+            send(await handleMessage(caller, session, input));
+          });
         });
-      });
-      socket.on('close', () => {
-        clearTimeout(idle);
-        void limiter.delete(id).catch(() => undefined);
-        // The connection's session ends with it.
-        const token = session.token;
-        session.token = null;
-        if (token) queue = queue.then(() => revoke(caller, token));
-      });
-      socket.on('error', (err) => req.log.warn({ err }, 'socks connection error'));
+        socket.on('close', () => {
+          clearTimeout(idle);
+          void limiter.delete(id).catch(() => undefined);
+          // The connection's session ends with it.
+          const token = session.token;
+          session.token = null;
+          if (token) queue = queue.then(() => revoke(caller, token));
+        });
+        socket.on('error', (err) => req.log.warn({ err }, 'socks connection error'));
+      },
     });
 
     scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {

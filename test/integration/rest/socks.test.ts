@@ -229,5 +229,7 @@ describe('Socks message protocol over WebSocket /socks', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ type: null, data: { status: 'KO' } });
     expect(await rest(t, 'POST', '/socks', { body: { type: 12 } })).toMatchObject({ status: 200, body: { type: 12, data: { status: 'KO' } } });
+    // A plain GET is told to upgrade.
+    expect(await rest(t, 'GET', '/socks')).toMatchObject({ status: 426, body: { type: null, data: { status: 'KO' } } });
   });
 });
