@@ -38,6 +38,11 @@ export class Db {
   }
 }
 
+/** `?, ?, …` for an IN list of n values. */
+export function placeholders(n: number): string {
+  return new Array(n).fill('?').join(', ');
+}
+
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Db } from '../db/db';
+import { placeholders, type Db } from '../db/db';
 import { toDate } from '../db/rows';
 import { decodeStringSet } from '../db/string-set.type';
 import type { Group } from '../modules/groups/group.entity';
@@ -36,11 +36,6 @@ export function mapGroupRow(r: Record<string, unknown>): GroupRecord {
 
 export const ROLE_COLUMNS = ['r.id', 'r.name', 'r.description', 'r.privileges', 'r.built_in', 'r.created_at', 'r.updated_at'];
 export const GROUP_COLUMNS = ['g.id', 'g.name', 'g.description', 'g.owner_id', 'g.created_at', 'g.updated_at'];
-
-/** `?, ?, …` for an IN list of n values. */
-export function placeholders(n: number): string {
-  return new Array(n).fill('?').join(', ');
-}
 
 function groupBy<T>(keys: readonly number[], rows: Array<{ key: number; value: T }>): T[][] {
   const map = new Map<number, T[]>(keys.map((k) => [k, []]));

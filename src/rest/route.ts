@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import type { ErrorCode } from '../errors/errors';
+import { BadInputError, type ErrorCode } from '../errors/errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -86,6 +86,16 @@ export function listParam(source: Record<string, unknown>, name: string): string
   if (Array.isArray(v)) return v.map(String);
   if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
   return [String(v)];
+}
+
+/** A non-empty string parameter; a missing or empty required one is a BadInputError naming it. */
+export function stringParam(source: Record<string, unknown>, name: string, required: true): string;
+export function stringParam(source: Record<string, unknown>, name: string, required?: boolean): string | undefined;
+export function stringParam(source: Record<string, unknown>, name: string, required = true): string | undefined {
+  const v = source[name];
+  if (typeof v === 'string' && v !== '') return v;
+  if (required) throw new BadInputError(`${name} is required`, name);
+  return undefined;
 }
 
 export function intParam(source: Record<string, unknown>, name: string, fallback: number): number {

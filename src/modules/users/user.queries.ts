@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Db } from '../../db/db';
-import { likeContains } from '../../db/db';
+import { likeContains, placeholders } from '../../db/db';
 import { toBool, toDate, toDateOrNull } from '../../db/rows';
 import { decodeStringSet, setMemberPattern } from '../../db/string-set.type';
 import type { PageRequest } from '../../graphql/pagination';
@@ -155,7 +155,7 @@ export async function listUsers(db: Db, filter: UserFilterValues, page: PageRequ
 
 export async function findUsersByIds(db: Db, ids: readonly number[]): Promise<UserRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.rows(`select ${USER_COLUMNS.join(', ')} from users u where u.id in (${new Array(ids.length).fill('?').join(', ')})`, ids);
+  const rows = await db.rows(`select ${USER_COLUMNS.join(', ')} from users u where u.id in (${placeholders(ids.length)})`, ids);
   return rows.map(mapUserRow);
 }
 

@@ -2,7 +2,7 @@ import { bearerToken } from '../../auth/tokens';
 import { BadInputError } from '../../errors/errors';
 import type { Dialect } from '../dialect';
 import * as ops from '../operations/__generated__/operations';
-import { Answer, listParam, row, type RestRequest, type RouteRow } from '../route';
+import { Answer, listParam, row, stringParam, type RestRequest, type RouteRow } from '../route';
 import { PLEROMA_ERRORS, PLEROMA_NOT_FOUND, PLEROMA_NOT_IMPLEMENTED } from '../pleroma/errors';
 
 /**
@@ -11,12 +11,7 @@ import { PLEROMA_ERRORS, PLEROMA_NOT_FOUND, PLEROMA_NOT_IMPLEMENTED } from '../p
  */
 const params = (req: RestRequest): Record<string, unknown> => ({ ...req.query, ...req.body });
 
-function str(req: RestRequest, name: string, required = true): string | undefined {
-  const v = params(req)[name];
-  if (typeof v === 'string' && v !== '') return v;
-  if (required) throw new BadInputError(`${name} is required`, name);
-  return undefined;
-}
+const str = (req: RestRequest, name: string, required = true) => stringParam(params(req), name, required);
 
 const API_ROWS: RouteRow[] = [
   row({

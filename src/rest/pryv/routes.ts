@@ -1,17 +1,13 @@
 import { BadInputError } from '../../errors/errors';
 import { fromPryvPermissions, PRYV_PERMISSIONS, toPryvPermissions } from '../../modules/privileges/pryv-permissions';
 import * as ops from '../operations/__generated__/operations';
-import { Answer, row, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
+import { Answer, row, stringParam, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
 import { pryvError } from './errors';
 
 /** Every privilege the Pryv table names: a permissions update replaces these and keeps the others. */
 const PRYV_PRIVILEGES = [...new Set(Object.values(PRYV_PERMISSIONS).flatMap((g) => Object.values(g)))];
 
-function stringField(req: RestRequest, name: string): string {
-  const v = req.body[name];
-  if (typeof v !== 'string' || v === '') throw new BadInputError(`${name} is required and must be a string.`, name);
-  return v;
-}
+const stringField = (req: RestRequest, name: string) => stringParam(req.body, name, true);
 
 /** Pryv's AdminUser: `{username, permissions}`. */
 const adminUser = (u: { username: string; privileges: readonly string[] }) => ({
