@@ -23,7 +23,8 @@ import { createOrm, sqliteReadPool } from './db/orm';
 import { SqliteReader } from './db/sqlite-reader';
 import { createFormatError } from './errors/format-error';
 import { buildContext, type Context } from './graphql/context';
-import { limitValidationRules, QUERY_LIMITS } from './graphql/limits';
+import { QUERY_LIMITS } from './graphql/limits';
+import { badRequest, documentLiteralProblem, inputProblem, queryLimitErrors } from './graphql/request-guard';
 import { buildSchema } from './graphql/schema';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
 import { loadSettings, SettingsCache } from './modules/settings/settings.service';
@@ -58,6 +59,24 @@ export interface BuildAppOptions {
   lifecycle?: Partial<Lifecycle>;
 }
 
+/** Query parameters that carry a credential (Matrix `?access_token=`): never written to a log. */
+const SECRET_QUERY_PARAMS = /([?&](?:access_token|token|password)=)[^&#]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY_PARAMS, '$1[Redacted]');
+}
+
+/** Fastify's request log fields, with credentials in the query string redacted. */
+function serializeRequest(req: FastifyRequest) {
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 function limiterStore(config: Config, db: Db): { store: LimiterStore; redis?: Redis } {
   if (config.redisUrl) {
     const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
@@ -73,7 +92,11 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     logger:
       opts.logger === false
         ? false
-        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: { req: serializeRequest },
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
@@ -137,8 +160,30 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     },
   };
 
+  // Every request from outside is held to the query limits; every request's variables and literals to
+  // what no input may hold (NUL, deep nesting). Both answer 400 before any resolver runs.
+  const requestGuard: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, request, schema }) {
+          const problem = inputProblem(request.variables ?? null) ?? documentLiteralProblem(document);
+          if (problem) throw badRequest(problem);
+          if (contextValue.internal) return;
+          const [limit] = queryLimitErrors(schema, document);
+          if (limit) throw badRequest(limit.message);
+        },
+        // A RATE_LIMITED error from a resolver (login, register, reports, kv) answers 429 like the API limit.
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          if (response.body.singleResult.errors?.some((e) => e.extensions?.code === 'RATE_LIMITED')) response.http.status = 429;
+        },
+      };
+    },
+  };
+
   const plugins: ApolloServerPlugin<Context>[] = [
     apiRateLimit,
+    requestGuard,
     fastifyApolloDrainPlugin(server),
     // Cache hints are unused (no CDN or response cache) and the plugin wraps every field resolver.
     ApolloServerPluginCacheControlDisabled(),
@@ -156,7 +201,6 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(log),
-    validationRules: limitValidationRules(),
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
   });
   await apollo.start();

@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/core';
-import { UnauthenticatedError } from '../errors/errors';
+import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors/errors';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords';
 import { BaseService } from '../modules/base.service';
 import { subject } from '../modules/audit/audit.service';
 import { Role } from '../modules/roles/role.entity';
@@ -41,33 +42,77 @@ export enum TokenFormat {
 registerEnumType(TokenFormat, { name: 'TokenFormat', description: 'OPAQUE: 256 random bits. JWT: a signed HS256 token.' });
 
 export class AuthService extends BaseService {
-  private async loginLimits(): Promise<{ user: LimiterSpec; address: LimiterSpec }> {
+  /**
+   * Login protection after rate-limiter-flexible's pattern, so that nobody can lock a user out from
+   * another address:
+   * - consecutive failures per username and address (`perUser` in `windowSeconds`), reset by a success;
+   * - failures per address (`perAddress` in `windowSeconds`): one address guessing at many accounts;
+   * - a slower global limit per username (10 × `perUser` in 4 × `windowSeconds`), which one address
+   *   alone cannot reach (it is stopped at `perUser` per window), against guessing from many addresses.
+   */
+  private async loginLimits(): Promise<{ userAddress: LimiterSpec; address: LimiterSpec; user: LimiterSpec }> {
     const { login } = (await this.ctx.settings()).rateLimits;
     return {
-      user: { keyPrefix: 'login_user', points: login.perUser, durationSeconds: login.windowSeconds },
-      address: { keyPrefix: 'login_addr', points: login.perAddress, durationSeconds: login.windowSeconds },
+      userAddress: { keyPrefix: 'login_fail_user_addr', points: login.perUser, durationSeconds: login.windowSeconds },
+      address: { keyPrefix: 'login_fail_addr', points: login.perAddress, durationSeconds: login.windowSeconds },
+      user: { keyPrefix: 'login_fail_user', points: login.perUser * 10, durationSeconds: login.windowSeconds * 4 },
     };
   }
 
   /**
-   * Password sign-in. Throttled per account and per client address before any hashing, so aliases,
-   * batching or other dialects cannot multiply attempts; a success clears the account's counter.
+   * Password sign-in. Every attempt is charged as a failure before any hashing, so aliases, batching,
+   * concurrency or other dialects cannot multiply attempts; a success then clears the account's
+   * counter for this address and gives back the points it took from the other two.
    */
-  async login(username: string, password: string, deviceName?: string | null, format = TokenFormat.OPAQUE): Promise<Session> {
+  async login(
+    username: string,
+    password: string,
+    deviceName?: string | null,
+    format = TokenFormat.OPAQUE,
+    newPassword?: string | null,
+  ): Promise<Session> {
+    if (newPassword != null && (newPassword.length < PASSWORD_MIN_LENGTH || newPassword.length > PASSWORD_MAX_LENGTH)) {
+      throw new BadInputError(`newPassword must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`, 'newPassword');
+    }
     const limits = await this.loginLimits();
     const account = username.trim().toLowerCase().slice(0, 128);
-    await this.ctx.deps.rateLimits.consume([
-      [limits.user, account],
+    const limiter = this.ctx.deps.rateLimits;
+    await limiter.consume([
+      [limits.userAddress, `${account}|${this.ctx.ip}`],
       [limits.address, this.ctx.ip],
+      [limits.user, account],
     ]);
     const user = await this.em.findOne(User, { username: account }, { populate: ['passwordHash'] });
     const ok = await this.ctx.deps.hasher.verify(user?.passwordHash, password);
     if (!user || !ok || !user.active) throw new UnauthenticatedError(INVALID_CREDENTIALS, { reason: 'INVALID_CREDENTIALS' });
-    await this.ctx.deps.rateLimits.reset(limits.user, account);
+    await Promise.all([
+      limiter.reset(limits.userAddress, `${account}|${this.ctx.ip}`),
+      limiter.refund(limits.address, this.ctx.ip),
+      limiter.refund(limits.user, account),
+    ]);
+    // An administrator required a new password: no session until one is set, here (newPassword) or
+    // through a password-reset token.
+    if (user.mustChangePassword && newPassword == null) {
+      throw new ForbiddenError('Password reset is required', { reason: 'PASSWORD_RESET_REQUIRED' });
+    }
+    const newHash = newPassword != null ? await this.ctx.deps.hasher.hash(newPassword) : null;
 
     const lifetime = (await this.ctx.settings()).tokenLifetimeSeconds;
     return this.tx(async (em) => {
       const u = await em.findOneOrFail(User, user.id, { populate: ['roles'] });
+      if (newHash) {
+        u.passwordHash = newHash;
+        u.mustChangePassword = false;
+        // A new password ends every other session of the account.
+        await em.nativeDelete(AccessToken, { user: u.id });
+        this.ctx.services.audit.record(em, {
+          actor: { id: u.id, username: u.username },
+          action: 'user.update',
+          subjects: [subject.user(u)],
+          data: { fields: ['password'] },
+          message: `updated @${u.username} (password)`,
+        });
+      }
       const { token, expiresAt } =
         format === TokenFormat.JWT ? await this.issueJwt(em, u, deviceName) : issueToken(em, u, lifetime, deviceName);
       this.ctx.signedIn.userId = u.id;

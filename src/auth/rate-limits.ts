@@ -83,4 +83,9 @@ export class RateLimits {
   async reset(spec: LimiterSpec, key: string): Promise<void> {
     await this.get(spec).delete(key);
   }
+
+  /** Gives back a point taken by consume() (an attempt that turned out not to count). */
+  async refund(spec: LimiterSpec, key: string): Promise<void> {
+    await this.get(spec).reward(key, 1);
+  }
 }

@@ -29,6 +29,11 @@ export interface Context {
    * A holder object, because Apollo hands resolvers a shallow copy of the context.
    */
   signedIn: { userId: number | null };
+  /**
+   * True only for the REST dialects' and the Socks router's own in-process calls (fixed, reviewed
+   * documents): they skip the query-cost limits. Never set from anything a client sends.
+   */
+  internal: boolean;
   invalidateSettings(): void;
 }
 
@@ -36,6 +41,7 @@ export interface RequestInfo {
   token: string | null;
   ip: string;
   log: FastifyBaseLogger;
+  internal?: boolean;
 }
 
 /** The one way to learn who calls: used by /graphql, the REST rows and the WebSocket router alike. */
@@ -56,6 +62,7 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
     deps,
     services: undefined as unknown as Services,
     signedIn: { userId: null },
+    internal: req.internal === true,
     settings: () => (settings ??= deps.settingsCache.get(() => loadSettings(deps.orm.em.fork(), deps.config).then((r) => r.settings))),
     invalidateSettings: () => {
       settings = null;

@@ -13,17 +13,7 @@ export const QUERY_LIMITS = {
   maxTokens: 5000,
 };
 
-/**
- * The fixed documents Gatehouse itself runs (the REST rows), by their exact text. The limits guard
- * against arbitrary client queries; these documents are reviewed code, and some (nested report lists)
- * cost more by the armor's formula than any client should be allowed to ask for.
- */
-export const TRUSTED_DOCUMENTS = new Set<string>();
-
-function unlessTrusted(rule: ValidationRule): ValidationRule {
-  return (ctx) => (TRUSTED_DOCUMENTS.has(ctx.getDocument().loc?.source.body ?? '') ? {} : rule(ctx));
-}
-
+/** The armor's rules; request-guard.ts runs them for requests from outside (the REST layer's own calls are trusted). */
 export function limitValidationRules(): ValidationRule[] {
   // Report through the validation context (a coded validation error); throwing would surface as a 500.
   const common = {
@@ -31,10 +21,10 @@ export function limitValidationRules(): ValidationRule[] {
     propagateOnRejection: false,
     onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
   };
-  return ([
+  return [
     maxDepthRule({ ...common, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
     maxAliasesRule({ ...common, n: QUERY_LIMITS.maxAliases, allowList: [] }),
     maxDirectivesRule({ ...common, n: QUERY_LIMITS.maxDirectives }),
     costLimitRule({ ...common, maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true }),
-  ] as ValidationRule[]).map(unlessTrusted);
+  ] as ValidationRule[];
 }

@@ -103,6 +103,12 @@ export class Loaders {
     );
   });
 
+  readonly roleById = new DataLoader<number, RoleRecord | null>(async (ids) => {
+    const rows = (await this.db.knex('roles as r').whereIn('r.id', ids as number[]).select(ROLE_COLUMNS)) as Array<Record<string, unknown>>;
+    const byId = new Map(rows.map((r) => [Number(r.id), mapRoleRow(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+
   readonly groupById = new DataLoader<number, GroupRecord | null>(async (ids) => {
     const rows = (await this.db.knex('groups as g').whereIn('g.id', ids as number[]).select(GROUP_COLUMNS)) as Array<
       Record<string, unknown>

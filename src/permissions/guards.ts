@@ -51,3 +51,39 @@ export function assertCanActFor(viewer: Viewer, username: string, targetPrivileg
     });
   }
 }
+
+/** The privileges of `wanted` that `held` lacks (ALL holds everything). */
+export function lacking(held: ReadonlySet<string>, wanted: Iterable<string>): string[] {
+  return [...new Set(wanted)].filter((p) => !holds(held, p as Privilege)).sort();
+}
+
+/**
+ * A stored grant (an invite, a role) may be read in full, changed or re-enabled only by whoever holds
+ * every privilege it carries: otherwise reading its token or reviving it is a way up.
+ */
+export function mayHandleGrant(viewer: Viewer | null, granted: Iterable<string>, allowEscalation: boolean): boolean {
+  return !!viewer && (allowEscalation || lacking(viewer.privileges, granted).length === 0);
+}
+
+export function assertMayHandleGrant(viewer: Viewer, what: string, granted: Iterable<string>, allowEscalation: boolean): void {
+  if (allowEscalation) return;
+  const missing = lacking(viewer.privileges, granted);
+  if (missing.length > 0) {
+    throw new ForbiddenError(`${what} grants privileges you do not hold: ${missing.join(', ')}.`, {
+      reason: 'PRIVILEGE_ESCALATION',
+      privileges: missing,
+    });
+  }
+}
+
+/**
+ * Acting on other accounts (delete, (de)activate, email, password, forced reset, tags, approval,
+ * privileges) needs every privilege each of them holds; one's own account is always fair game.
+ */
+export function assertCanActOn(
+  viewer: Viewer,
+  targets: ReadonlyArray<{ id: number; username: string; privileges: Iterable<string> }>,
+  allowEscalation: boolean,
+): void {
+  for (const t of targets) if (t.id !== viewer.id) assertCanActFor(viewer, t.username, t.privileges, allowEscalation);
+}

@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
 import type { Context } from '../graphql/context';
-import { ForbiddenError, UnauthenticatedError } from '../errors/errors';
+import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors/errors';
 import { holds, Privilege } from '../modules/privileges/privilege.enum';
 
 /*
@@ -85,6 +85,8 @@ export function selfOrCan(privilege: Privilege, arg = 'id') {
     const v = ctx.viewer;
     if (!v) return unauthenticated(ctx, name);
     if (holds(v.privileges, privilege)) return true;
+    // Two ways of naming the user: the rule must not decide on one while the service reads the other.
+    if ([arg, 'username', 'idOrUsername'].filter((a, i, all) => all.indexOf(a) === i && args[a] != null).length > 1) return missing(privilege, name);
     const self =
       args[arg] != null
         ? String(args[arg]) === String(v.id)
@@ -94,6 +96,32 @@ export function selfOrCan(privilege: Privilege, arg = 'id') {
     return self ? true : missing(privilege, name);
   }));
 }
+
+/**
+ * For fields naming one user by exactly one of `id`, `username` or `idOrUsername` (the resolver reads
+ * whichever is given): that one names the viewer, or the viewer holds `privilege`. Two or none given
+ * is refused, so the rule can never decide on one argument while the resolver reads another.
+ */
+export function oneUserRefSelfOrCan(privilege: Privilege) {
+  const name = `one-user-ref-self-or-${privilege}`;
+  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
+    const v = ctx.viewer;
+    if (!v) return unauthenticated(ctx, name);
+    const given = USER_REF_ARGS.filter((a) => args[a] != null);
+    const privileged = holds(v.privileges, privilege);
+    if (given.length !== 1) return privileged ? new BadInputError('Give exactly one of id, username or idOrUsername.', 'id') : missing(privilege, name);
+    if (privileged) return true;
+    const value = String(args[given[0]]);
+    const self =
+      given[0] === 'id'
+        ? value === String(v.id)
+        : given[0] === 'username'
+          ? value === v.username
+          : value === String(v.id) || value === v.username;
+    return self ? true : missing(privilege, name);
+  }));
+}
+const USER_REF_ARGS = ['id', 'username', 'idOrUsername'] as const;
 
 /**
  * The field's parent object is the viewer's own user (or the account this request just signed in),

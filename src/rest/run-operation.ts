@@ -4,7 +4,6 @@ import type { ApolloServer } from '@apollo/server';
 import type { AppDeps } from '../app-deps';
 import { isErrorCode } from '../errors/errors';
 import { buildContext, type Context } from '../graphql/context';
-import { TRUSTED_DOCUMENTS } from '../graphql/limits';
 import type { OperationError, RouteRow } from './route';
 
 export interface OperationOutcome<TData> {
@@ -19,14 +18,14 @@ function queryText(doc: object): string {
   if (!text) {
     text = print(doc as never);
     printed.set(doc, text);
-    TRUSTED_DOCUMENTS.add(text);
   }
   return text;
 }
 
 /**
  * Runs a row's operation through Apollo with the same buildContext as /graphql, so the permission
- * map, validation, audit and error codes apply unchanged.
+ * map, validation, audit and error codes apply unchanged. The context is marked internal: these fixed
+ * documents skip the query-cost limits meant for documents from outside.
  */
 export async function runOperation<TData, TVars>(
   apollo: ApolloServer<Context>,
@@ -36,7 +35,7 @@ export async function runOperation<TData, TVars>(
   row: Pick<RouteRow<TData, TVars>, 'operation'>,
   variables: TVars,
 ): Promise<OperationOutcome<TData>> {
-  const contextValue = await buildContext(deps, { token, ip: req.ip, log: req.log });
+  const contextValue = await buildContext(deps, { token, ip: req.ip, log: req.log, internal: true });
   const response = await apollo.executeOperation<TData>(
     { query: queryText(row.operation), variables: variables as Record<string, unknown> },
     { contextValue },

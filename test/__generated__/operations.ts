@@ -410,14 +410,14 @@ export type AuditLogQueryVariables = Exact<{
 
 export type AuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, actorUsername: string | null, action: string, message: string, data: unknown, createdAt: string, subjects: Array<{ type: string, id: string, name: string | null }> }> } };
 
-export type InviteFieldsFragment = { id: string, token: string, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null };
+export type InviteFieldsFragment = { id: string, token: string | null, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null };
 
 export type CreateInviteMutationVariables = Exact<{
   input: CreateInviteInput;
 }>;
 
 
-export type CreateInviteMutation = { createInvite: { id: string, token: string, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } };
+export type CreateInviteMutation = { createInvite: { id: string, token: string | null, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } };
 
 export type InvitesQueryVariables = Exact<{
   filter?: InviteFilter | null | undefined;
@@ -425,14 +425,14 @@ export type InvitesQueryVariables = Exact<{
 }>;
 
 
-export type InvitesQuery = { invites: { totalCount: number, nodes: Array<{ id: string, token: string, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null }> } };
+export type InvitesQuery = { invites: { totalCount: number, nodes: Array<{ id: string, token: string | null, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null }> } };
 
 export type InviteQueryVariables = Exact<{
   token: string;
 }>;
 
 
-export type InviteQuery = { invite: { id: string, token: string, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } | null };
+export type InviteQuery = { invite: { id: string, token: string | null, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } | null };
 
 export type UpdateInviteMutationVariables = Exact<{
   token: string;
@@ -440,14 +440,14 @@ export type UpdateInviteMutationVariables = Exact<{
 }>;
 
 
-export type UpdateInviteMutation = { updateInvite: { id: string, token: string, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } };
+export type UpdateInviteMutation = { updateInvite: { id: string, token: string | null, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } };
 
 export type RevokeInviteMutationVariables = Exact<{
   token: string;
 }>;
 
 
-export type RevokeInviteMutation = { revokeInvite: { id: string, token: string, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } };
+export type RevokeInviteMutation = { revokeInvite: { id: string, token: string | null, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } };
 
 export type DeleteInviteMutationVariables = Exact<{
   token: string;
@@ -462,7 +462,7 @@ export type SendInviteEmailMutationVariables = Exact<{
 }>;
 
 
-export type SendInviteEmailMutation = { sendInviteEmail: { delivered: boolean, outboxId: string, invite: { id: string, token: string, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } } };
+export type SendInviteEmailMutation = { sendInviteEmail: { delivered: boolean, outboxId: string, invite: { id: string, token: string | null, name: string | null, maxUses: number | null, uses: number, expiresAt: string | null, revoked: boolean, valid: boolean, used: boolean, inviteType: InviteType, grantPrivileges: Array<Privilege>, grantRoles: Array<string>, createdByUsername: string | null } } };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;

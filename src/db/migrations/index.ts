@@ -8,6 +8,8 @@ import { Migration20261122231214 } from './sqlite/Migration20261122231214';
 import { Migration20261122231216 } from './postgresql/Migration20261122231216';
 import { Migration20261123004124 } from './sqlite/Migration20261123004124';
 import { Migration20261123004130 } from './postgresql/Migration20261123004130';
+import { Migration20261202060000 } from './sqlite/Migration20261202060000';
+import { Migration20261202060005 } from './postgresql/Migration20261202060005';
 
 /** Migrations are listed by class so the same list runs from ts-node, jest and dist/. Add new ones at the end. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -15,6 +17,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122223331_invites_reports_settings_kv', class: Migration20261122223331 },
   { name: 'Migration20261122231214_account_tokens', class: Migration20261122231214 },
   { name: 'Migration20261123004124_server_secrets', class: Migration20261123004124 },
+  { name: 'Migration20261202060000_invite_role_ids', class: Migration20261202060000 },
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122214413_initial', class: Migration20261122214413 },
@@ -22,4 +25,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122223335_invites_reports_settings_kv', class: Migration20261122223335 },
   { name: 'Migration20261122231216_account_tokens', class: Migration20261122231216 },
   { name: 'Migration20261123004130_server_secrets', class: Migration20261123004130 },
+  { name: 'Migration20261202060005_invite_role_ids', class: Migration20261202060005 },
 ];

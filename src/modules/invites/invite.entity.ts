@@ -18,13 +18,13 @@ registerEnumType(InviteType, { name: 'InviteType', description: "Akkoma's invite
 @ObjectType({ description: 'An invite (registration token).' })
 @Entity({ tableName: 'invites' })
 export class Invite {
-  [OptionalProps]?: 'uses' | 'revoked' | 'grantPrivileges' | 'grantRoles' | 'createdAt';
+  [OptionalProps]?: 'uses' | 'revoked' | 'grantPrivileges' | 'grantRoleIds' | 'createdAt';
 
   @Field(() => ID)
   @PrimaryKey({ autoincrement: true })
   id!: number;
 
-  @Field({ description: 'The token itself: at most 64 characters of [A-Za-z0-9._~-].' })
+  /** Exposed by InviteResolver.token: only to whoever holds every privilege the invite grants. */
   @Property({ length: 64, unique: true })
   token!: string;
 
@@ -53,9 +53,12 @@ export class Invite {
   @Property({ type: StringSetType, default: '' })
   grantPrivileges: string[] = [];
 
-  @Field(() => [String], { description: 'Roles (by name) given to whoever registers with it.' })
+  /**
+   * Roles given to whoever registers with it, by id: a role renamed (or another renamed to its old
+   * name) cannot change what the invite grants. InviteResolver.grantRoles answers their names.
+   */
   @Property({ type: StringSetType, default: '' })
-  grantRoles: string[] = [];
+  grantRoleIds: string[] = [];
 
   @Field(() => String, { nullable: true, description: 'Where an email invite was sent.' })
   @Property({ type: 'string', length: 320, nullable: true })

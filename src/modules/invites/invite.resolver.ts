@@ -35,6 +35,20 @@ export class InviteResolver {
     return services.invites.getByToken(token);
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The token itself (at most 64 characters of [A-Za-z0-9._~-]). Null unless the viewer holds every privilege the invite grants (directly and through its roles).',
+  })
+  token(@Root() i: Invite, @Ctx() { services }: Context) {
+    return services.invites.readableToken(i);
+  }
+
+  @FieldResolver(() => [String], { description: 'Roles given to whoever registers with it (stored by id; their current names).' })
+  grantRoles(@Root() i: Invite, @Ctx() { services }: Context) {
+    return services.invites.grantRoleNames(i);
+  }
+
   @FieldResolver(() => Boolean, { description: 'Not revoked, not expired, not used up.' })
   valid(@Root() i: Invite) {
     return inviteState(i).valid;

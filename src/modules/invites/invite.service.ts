@@ -3,7 +3,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors/errors';
 import { emKnex } from '../../db/db';
 import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
-import { assertCanGrant } from '../../permissions/guards';
+import { assertCanGrant, assertMayHandleGrant, lacking, mayHandleGrant } from '../../permissions/guards';
+import { PrivilegeService } from '../privileges/privilege.service';
+import { User } from '../users/user.entity';
 import { BaseService, parseId } from '../base.service';
 import { normalizePrivileges, type Privilege } from '../privileges/privilege.enum';
 import { Role } from '../roles/role.entity';
@@ -61,25 +63,46 @@ export class InviteService extends BaseService {
     return !!invite && inviteState(invite).valid;
   }
 
+  /** What registering with `invite` hands out today: its privileges and those of the roles it names (by id). */
+  async granted(invite: Pick<Invite, 'grantPrivileges' | 'grantRoleIds'>): Promise<string[]> {
+    const roles = await this.ctx.loaders.roleById.loadMany(invite.grantRoleIds.map(Number));
+    return [...invite.grantPrivileges, ...roles.flatMap((r) => (r && !(r instanceof Error) ? r.privileges : []))];
+  }
+
+  /** The invite's token, for a viewer who holds everything it grants; null for anyone else. */
+  async readableToken(invite: Invite): Promise<string | null> {
+    return mayHandleGrant(this.ctx.viewer, await this.granted(invite), await this.allowEscalation()) ? invite.token : null;
+  }
+
+  /** Names of the roles the invite grants (roles deleted since are gone from the list: they grant nothing). */
+  async grantRoleNames(invite: Invite): Promise<string[]> {
+    const roles = await this.ctx.loaders.roleById.loadMany(invite.grantRoleIds.map(Number));
+    return roles.flatMap((r) => (r && !(r instanceof Error) ? [r.name] : [])).sort();
+  }
+
+  /** Whoever names a token they may not read learns nothing of it: the same NOT_FOUND as an unknown one. */
   async getByToken(token: string): Promise<Invite> {
     const invite = await this.em.findOne(Invite, { token });
-    if (!invite) throw new NotFoundError('Invite', token);
+    if (!invite || (await this.readableToken(invite)) == null) throw new NotFoundError('Invite', token);
     return invite;
   }
 
-  private async load(em: EntityManager, ref: string): Promise<Invite> {
+  /** Loads an invite to change it: only whoever holds everything it grants may (revive, extend, revoke, delete). */
+  private async load(em: EntityManager, ref: string, allowEscalation: boolean): Promise<Invite> {
     // An invite is named by its token (what every dialect uses) or by its numeric id.
     const invite = await em.findOne(Invite, /^\d+$/.test(ref) ? { $or: [{ token: ref }, { id: parseId(ref) }] } : { token: ref });
     if (!invite) throw new NotFoundError('Invite', ref);
+    assertMayHandleGrant(this.viewer, 'This invite', await grantedIn(em, invite), allowEscalation);
     return invite;
   }
 
-  /** Grants may not exceed what the creator holds (a role's privileges count as granted). */
-  private async checkGrants(em: EntityManager, privileges: Privilege[], roleNames: string[], allowEscalation: boolean) {
+  /** Grants may not exceed what the creator holds (a role's privileges count as granted). Answers the roles' ids. */
+  private async checkGrants(em: EntityManager, privileges: Privilege[], roleNames: string[], allowEscalation: boolean): Promise<string[]> {
     const roles = roleNames.length ? await em.find(Role, { name: { $in: roleNames } }) : [];
     const missing = roleNames.find((n) => !roles.some((r) => r.name === n));
     if (missing) throw new BadInputError(`Unknown role in grants: ${missing}`, 'input.grants.roles');
     assertCanGrant(this.viewer, [...privileges, ...roles.flatMap((r) => r.privileges)], allowEscalation);
+    return roles.map((r) => String(r.id));
   }
 
   async create(input: CreateInviteInput): Promise<Invite> {
@@ -91,7 +114,7 @@ export class InviteService extends BaseService {
     return this.tx(async (em) => {
       const privileges = normalizePrivileges(input.grants?.privileges ?? []);
       const roles = [...new Set(input.grants?.roles ?? [])];
-      await this.checkGrants(em, privileges, roles, allowEscalation);
+      const roleIds = await this.checkGrants(em, privileges, roles, allowEscalation);
       const token = input.token ?? newInviteToken();
       if (await em.findOne(Invite, { token })) throw new ConflictError('That invite token is taken.', { field: 'token' });
       const invite = em.create(Invite, {
@@ -100,7 +123,7 @@ export class InviteService extends BaseService {
         maxUses: input.maxUses ?? null,
         expiresAt: input.expiresAt ?? null,
         grantPrivileges: privileges,
-        grantRoles: roles,
+        grantRoleIds: roleIds,
         email: input.email?.toLowerCase() ?? null,
         createdById: viewer.id,
         createdByUsername: viewer.username,
@@ -164,8 +187,9 @@ export class InviteService extends BaseService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new BadInputError('expiresAt must lie in the future.', 'input.expiresAt');
     }
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
-      const invite = await this.load(em, ref);
+      const invite = await this.load(em, ref, allowEscalation);
       const before = { maxUses: invite.maxUses ?? null, expiresAt: invite.expiresAt ?? null };
       if (input.maxUses !== undefined) invite.maxUses = input.maxUses;
       if (input.expiresAt !== undefined) invite.expiresAt = input.expiresAt;
@@ -180,8 +204,9 @@ export class InviteService extends BaseService {
   }
 
   async revoke(ref: string): Promise<Invite> {
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
-      const invite = await this.load(em, ref);
+      const invite = await this.load(em, ref, allowEscalation);
       invite.revoked = true;
       this.ctx.services.audit.record(em, { action: 'invite.revoke', subjects: [inviteSubject(invite)], message: 'revoked an invite' });
       return invite;
@@ -189,13 +214,34 @@ export class InviteService extends BaseService {
   }
 
   async delete(ref: string): Promise<string> {
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
-      const invite = await this.load(em, ref);
+      const invite = await this.load(em, ref, allowEscalation);
       em.remove(invite);
       this.ctx.services.audit.record(em, { action: 'invite.delete', subjects: [inviteSubject(invite)], message: 'deleted an invite' });
       return invite.token;
     });
   }
+}
+
+/** What `invite` grants, read inside the caller's transaction (roles by id; deleted roles grant nothing). */
+export async function grantedIn(em: EntityManager, invite: Pick<Invite, 'grantPrivileges' | 'grantRoleIds'>): Promise<string[]> {
+  const ids = invite.grantRoleIds.map(Number);
+  const roles = ids.length ? await em.find(Role, { id: { $in: ids } }) : [];
+  return [...invite.grantPrivileges, ...roles.flatMap((r) => r.privileges)];
+}
+
+/**
+ * An invite is a stored grant: it is honoured only while its creator still holds everything it hands
+ * out (a demoted, deactivated or deleted creator's invites stop granting). Answers what the creator
+ * lacks; empty when the invite may be used.
+ */
+export async function grantsBeyondCreator(em: EntityManager, invite: Invite): Promise<string[]> {
+  const granted = await grantedIn(em, invite);
+  if (granted.length === 0) return [];
+  const creator = invite.createdById != null ? await em.findOne(User, { id: invite.createdById }, { populate: ['roles'] }) : null;
+  const held = creator?.active ? PrivilegeService.effective(creator.privileges, creator.roles.getItems().map((r) => r.privileges)) : [];
+  return lacking(new Set(held), granted);
 }
 
 /**

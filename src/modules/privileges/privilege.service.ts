@@ -41,6 +41,7 @@ export class UserPrivilegeService extends BaseService {
     const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const [user] = await this.ctx.services.users.loadAll(em, [id]);
+      await this.ctx.services.users.assertCanActOn(em, [user], allowEscalation);
       const before = normalizePrivileges(user.privileges);
       const given = new Set<string>(privileges);
       let next: Privilege[];
@@ -54,7 +55,7 @@ export class UserPrivilegeService extends BaseService {
       assertCanGrant(viewer, changed, allowEscalation);
       await keepingAnAllHolder(em, async () => {
         user.privileges = next;
-      });
+      }, this.ctx.viewer?.id);
       this.ctx.services.audit.record(em, {
         action: 'privileges.set',
         subjects: [subject.user(user)],

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/errors';
 import { mapRoleRow, ROLE_COLUMNS, type RoleRecord } from '../../graphql/loaders';
-import { assertCanGrant } from '../../permissions/guards';
+import { assertCanGrant, assertMayHandleGrant } from '../../permissions/guards';
 import { subject } from '../audit/audit.service';
 import { BaseService, parseId, parseIds } from '../base.service';
 import { keepingAnAllHolder } from '../privileges/all-holders';
@@ -71,6 +71,9 @@ export class RoleService extends BaseService {
     const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const role = await this.load(em, id);
+      // A role hands out its privileges to everyone holding it (and to invites naming it): renaming,
+      // describing or re-scoping it is granting them, so it needs every privilege it carries.
+      assertMayHandleGrant(this.viewer, `Role ${role.name}`, role.privileges, allowEscalation);
       const before = { name: role.name, privileges: [...role.privileges] };
       if (input.name != null && input.name !== role.name) {
         if (role.builtIn) throw new ForbiddenError('Built-in roles cannot be renamed.', { reason: 'BUILT_IN_ROLE' });
@@ -88,7 +91,7 @@ export class RoleService extends BaseService {
           assertCanGrant(this.viewer, changed, allowEscalation);
           role.privileges = next;
         }
-      });
+      }, this.ctx.viewer?.id);
       this.ctx.services.audit.record(em, {
         action: 'role.update',
         subjects: [subject.role(role)],
@@ -107,7 +110,7 @@ export class RoleService extends BaseService {
       assertCanGrant(this.viewer, role.privileges, allowEscalation);
       await keepingAnAllHolder(em, async () => {
         em.remove(role);
-      });
+      }, this.ctx.viewer?.id);
       this.ctx.services.audit.record(em, {
         action: 'role.delete',
         subjects: [subject.role(role)],
@@ -137,12 +140,13 @@ export class RoleService extends BaseService {
       }
       const users = await this.ctx.services.users.loadAll(em, ids);
       await em.populate(users, ['roles']);
+      await this.ctx.services.users.assertCanActOn(em, users, allowEscalation);
       await keepingAnAllHolder(em, async () => {
         for (const u of users) {
           if (assign) u.roles.add(role);
           else u.roles.remove(role);
         }
-      });
+      }, this.ctx.viewer?.id);
       this.ctx.services.audit.record(em, {
         action: assign ? 'role.assign' : 'role.unassign',
         subjects: [subject.role(role), ...users.map(subject.user)],

@@ -68,7 +68,9 @@ export class SettingsService extends BaseService {
   /** Validates a whole document; errors name the path. A missing smtp.password keeps the stored one. */
   private validate(candidate: unknown, current: Settings): Settings {
     const withSecret = deepMerge(candidate, {}) as Record<string, unknown>;
-    const smtp = withSecret?.smtp as Record<string, unknown> | undefined;
+    const raw = withSecret?.smtp;
+    // A non-object smtp is left for the schema to refuse with its path.
+    const smtp = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
     if (smtp && !('password' in smtp)) smtp.password = current.smtp.password;
     if (smtp && 'passwordSet' in smtp) delete smtp.passwordSet;
     const parsed = SettingsSchema.safeParse(withSecret);

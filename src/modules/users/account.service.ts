@@ -35,11 +35,13 @@ export interface Refs {
 
 /** Account life-cycle chores: approval, forced resets, email confirmation and password-reset tokens. */
 export class AccountService extends BaseService {
-  private async change(refs: Refs, action: string, verb: string, apply: (u: User) => void): Promise<User[]> {
+  private async change(refs: Refs, action: string, verb: string, apply: (u: User, em: EntityManager) => unknown): Promise<User[]> {
     const ids = await this.ctx.services.users.resolveRefs(refs.ids, refs.usernames);
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const users = await this.ctx.services.users.loadAll(em, ids);
-      users.forEach(apply);
+      await this.ctx.services.users.assertCanActOn(em, users, allowEscalation);
+      for (const u of users) await apply(u, em);
       this.ctx.services.audit.record(em, {
         action,
         subjects: users.map(subject.user),
@@ -54,7 +56,11 @@ export class AccountService extends BaseService {
   }
 
   forcePasswordReset(refs: Refs) {
-    return this.change(refs, 'user.force_password_reset', 'required a password change from', (u) => (u.mustChangePassword = true));
+    // Like Pleroma's password_reset_pending: the account's sessions end, and signing in needs a new password.
+    return this.change(refs, 'user.force_password_reset', 'required a password change from', async (u, em) => {
+      u.mustChangePassword = true;
+      await em.nativeDelete(AccessToken, { user: u.id });
+    });
   }
 
   confirmEmails(refs: Refs) {
@@ -128,6 +134,7 @@ export class AccountService extends BaseService {
     const ids = await this.ctx.services.users.resolveRefs(refs.ids, refs.usernames);
     const settings = await this.ctx.settings();
     const users = await this.ctx.services.users.loadAll(this.em, ids);
+    await this.ctx.services.users.assertCanActOn(this.em, users);
     for (const u of users) {
       if (!u.email || u.emailConfirmed) continue;
       const { token } = await this.issue(u.id, 'email_confirmation', CONFIRM_TTL_MS);

@@ -5,7 +5,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
 import { BadInputError, ConflictError, ForbiddenError } from '../../errors/errors';
 import { subject } from '../audit/audit.service';
 import { BaseService } from '../base.service';
-import { consumeInvite } from '../invites/invite.service';
+import { consumeInvite, grantsBeyondCreator } from '../invites/invite.service';
+import { Invite, inviteState } from '../invites/invite.entity';
 import { INVITE_TOKEN_PATTERN } from '../invites/invite.inputs';
 import { normalizePrivileges } from '../privileges/privilege.enum';
 import { Role } from '../roles/role.entity';
@@ -34,6 +35,9 @@ export class RegisterInput {
   inviteToken?: string | null;
 }
 
+/** One answer for every invite that cannot be used: unknown, expired, revoked, used up, or no longer honoured. */
+const invalidInvite = () => new ForbiddenError('The invite token is unknown, expired, revoked or used up.', { reason: 'INVALID_INVITE' });
+
 /**
  * Self-registration. The settings choose open, invite (default) or closed; on an empty database the
  * first account registers whatever the mode and becomes admin (the Socks rule). An invite's use is
@@ -47,31 +51,48 @@ export class RegistrationService extends BaseService {
       [{ keyPrefix: 'register_addr', points: register.perAddress, durationSeconds: register.windowSeconds }, this.ctx.ip],
     ]);
     const mode = settings.registration.mode;
-    if (mode === 'invite' && !input.inviteToken) {
-      // Checked again inside the transaction: an empty database needs no invite.
-      const any = await this.em.count(User, {});
-      if (any > 0) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
+    // Whether one may register at all is settled before anything about accounts is answered: a
+    // stranger with a bogus invite learns that, not whether a username is taken. Checked again inside
+    // the transaction (an empty database needs no invite; the invite's use is taken there).
+    const empty = (await this.em.count(User, {})) === 0;
+    if (!empty) {
+      if (mode === 'closed') throw new ForbiddenError('Registration is closed.', { reason: 'REGISTRATION_CLOSED' });
+      if (mode === 'invite' && !input.inviteToken) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
+      if (input.inviteToken) {
+        const invite = await this.em.findOne(Invite, { token: input.inviteToken });
+        if (!invite || !inviteState(invite).valid) throw invalidInvite();
+      }
     }
     const passwordHash = await this.ctx.deps.hasher.hash(input.password);
     return this.tx(async (em) => {
       const first = (await em.count(User, {})) === 0;
       if (!first && mode === 'closed') throw new ForbiddenError('Registration is closed.', { reason: 'REGISTRATION_CLOSED' });
+
+      const invite =
+        input.inviteToken && !first ? await consumeInvite(em, input.inviteToken, this.ctx.db.date(new Date())) : null;
+      if (input.inviteToken && !first && !invite) throw invalidInvite();
+      if (!first && mode === 'invite' && !invite) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
+      if (invite) {
+        const beyond = await grantsBeyondCreator(em, invite);
+        if (beyond.length > 0) {
+          this.ctx.log.warn({ inviteId: invite.id, privileges: beyond }, 'invite refused: it grants privileges its creator no longer holds');
+          throw invalidInvite();
+        }
+      }
+
       if (await em.findOne(User, { username: input.username })) {
         throw new ConflictError(`Username is taken: ${input.username}`, { field: 'username' });
       }
       const email = input.email?.toLowerCase() ?? null;
       if (email && (await em.findOne(User, { email }))) throw new ConflictError('Email is taken.', { field: 'email' });
 
-      const invite =
-        input.inviteToken && !first ? await consumeInvite(em, input.inviteToken, this.ctx.db.date(new Date())) : null;
-      if (input.inviteToken && !first && !invite) {
-        throw new ForbiddenError('The invite token is unknown, expired, revoked or used up.', { reason: 'INVALID_INVITE' });
-      }
-      if (!first && mode === 'invite' && !invite) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
-
       const user = em.create(User, { username: input.username, email, passwordHash });
-      const roleNames = first ? ['admin'] : (invite?.grantRoles ?? []);
-      if (roleNames.length) for (const role of await em.find(Role, { name: { $in: roleNames } })) user.roles.add(role);
+      const roles = first
+        ? await em.find(Role, { name: 'admin', builtIn: true })
+        : invite?.grantRoleIds.length
+          ? await em.find(Role, { id: { $in: invite.grantRoleIds.map(Number) } })
+          : [];
+      for (const role of roles) user.roles.add(role);
       if (invite) user.privileges = normalizePrivileges(invite.grantPrivileges);
       const session = issueToken(em, user, settings.tokenLifetimeSeconds);
       await em.flush();
@@ -80,7 +101,10 @@ export class RegistrationService extends BaseService {
         actor: { id: user.id, username: user.username },
         action: 'user.register',
         subjects: [subject.user(user), ...(invite ? [{ type: 'invite', id: String(invite.id), name: invite.name ?? null }] : [])],
-        data: { first, invite: invite ? { id: invite.id, grants: { privileges: invite.grantPrivileges, roles: invite.grantRoles } } : null },
+        data: {
+          first,
+          invite: invite ? { id: invite.id, grants: { privileges: invite.grantPrivileges, roles: roles.map((r) => r.name) } } : null,
+        },
         message: `registered${first ? ' as the first user (admin)' : invite ? ' with an invite' : ''}`,
       });
       return { ...session, user };

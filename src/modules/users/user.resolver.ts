@@ -27,8 +27,9 @@ export class UserResolver {
     @Arg('idOrUsername', () => String, { nullable: true, description: 'An id, else a username (Pleroma nickname_or_id).' })
     idOrUsername?: string,
   ) {
+    // The permission rule has required exactly one of the three.
     if (idOrUsername != null) return services.users.getByIdOrUsername(idOrUsername);
-    return id != null ? services.users.get(id) : services.users.getByUsername(username ?? '');
+    return id != null ? services.users.get(id) : services.users.getByUsername(username!);
   }
 
   @Query(() => UserConnection, { description: 'Users in creation order, filtered and paged.' })
@@ -94,8 +95,13 @@ export class UserResolver {
       description: 'JWT: an HS256 token valid 24 h whose payload carries username, privileges and Pryv.io permissions.',
     })
     tokenFormat?: TokenFormat,
+    @Arg('newPassword', () => String, {
+      nullable: true,
+      description: 'Sets a new password in the same step: the way in when an administrator required a password change (FORBIDDEN, reason PASSWORD_RESET_REQUIRED).',
+    })
+    newPassword?: string,
   ) {
-    return services.auth.login(username, password, deviceName, tokenFormat);
+    return services.auth.login(username, password, deviceName, tokenFormat, newPassword);
   }
 
   @Mutation(() => AuthPayload, {

@@ -8,7 +8,7 @@ import { BaseService, parseId, parseIds } from '../base.service';
 import { keepingAnAllHolder } from '../privileges/all-holders';
 import { PrivilegeService } from '../privileges/privilege.service';
 import { normalizePrivileges } from '../privileges/privilege.enum';
-import { assertCanActFor, assertCanDelete, assertCanGrant } from '../../permissions/guards';
+import { assertCanActFor, assertCanActOn, assertCanDelete, assertCanGrant } from '../../permissions/guards';
 import { resolveOpenReports } from '../reports/report.service';
 import { User } from './user.entity';
 import { MAX_BULK, TAG_PATTERN, UpdateUserInput, type CreateUserInput, type UserFilter } from './user.inputs';
@@ -74,6 +74,22 @@ export class UserService extends BaseService {
     const byId = new Map(users.map((u) => [u.id, u]));
     for (const id of ids) if (!byId.has(id)) throw new NotFoundError('User', id);
     return ids.map((id) => byId.get(id)!);
+  }
+
+  /**
+   * Refuses acting on any of `users` (loaded in `em`) unless the viewer holds every privilege each of
+   * them holds; the viewer's own account passes.
+   */
+  async assertCanActOn(em: EntityManager, users: User[], allowEscalation?: boolean): Promise<void> {
+    const viewer = this.viewer;
+    const others = users.filter((u) => u.id !== viewer.id);
+    if (others.length === 0) return;
+    await em.populate(others, ['roles']);
+    assertCanActOn(
+      viewer,
+      others.map((u) => ({ id: u.id, username: u.username, privileges: PrivilegeService.effective(u.privileges, u.roles.getItems().map((r) => r.privileges)) })),
+      allowEscalation ?? (await this.allowEscalation()),
+    );
   }
 
   private async assertFree(em: EntityManager, usernames: string[], emails: string[], exceptId?: number) {
@@ -146,8 +162,10 @@ export class UserService extends BaseService {
       }
       newHash = await this.ctx.deps.hasher.hash(input.password);
     }
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const [user] = await this.loadAll(em, [userId]);
+      await this.assertCanActOn(em, [user], allowEscalation);
       const changed: string[] = [];
       if (input.email !== undefined) {
         const email = input.email?.toLowerCase() ?? null;
@@ -194,16 +212,18 @@ export class UserService extends BaseService {
 
   async delete(ids?: string[] | null, usernames?: string[] | null): Promise<string[]> {
     const userIds = await this.resolveRefs(ids, usernames);
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const users = await this.loadAll(em, userIds);
       await em.populate(users, ['roles']);
+      await this.assertCanActOn(em, users, allowEscalation);
       assertCanDelete(
         this.viewer,
         users.map((u) => ({ username: u.username, staff: PrivilegeService.effective(u.privileges, u.roles.getItems().map((r) => r.privileges)).length > 0 })),
       );
       await keepingAnAllHolder(em, async () => {
         em.remove(users);
-      });
+      }, this.ctx.viewer?.id);
       this.ctx.services.audit.record(em, {
         action: 'user.delete',
         subjects: users.map(subject.user),
@@ -223,8 +243,10 @@ export class UserService extends BaseService {
     const userIds = await this.resolveRefs(refs.ids, refs.usernames);
     if (reason && reason.length > 1000) throw new BadInputError('reason may be at most 1000 characters.', 'reason');
     const actor = this.ctx.viewer;
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const users = await this.loadAll(em, userIds);
+      await this.assertCanActOn(em, users, allowEscalation);
       await keepingAnAllHolder(em, async () => {
         for (const u of users) {
           u.active = active;
@@ -233,7 +255,7 @@ export class UserService extends BaseService {
           u.deactivatedById = active ? null : (actor?.id ?? null);
         }
         if (!active) await em.nativeDelete(AccessToken, { user: { $in: userIds } });
-      });
+      }, this.ctx.viewer?.id);
       const resolved = !active && resolveReports ? await resolveOpenReports(em, userIds) : 0;
       this.ctx.services.audit.record(em, {
         action: active ? 'user.activate' : 'user.deactivate',
@@ -253,8 +275,10 @@ export class UserService extends BaseService {
     tags.forEach((t, i) => {
       if (!TAG_PATTERN.test(t)) throw new BadInputError(`tags[${i}] must be 1–64 characters of A-Z a-z 0-9 : . _ -`, `tags[${i}]`);
     });
+    const allowEscalation = await this.allowEscalation();
     return this.tx(async (em) => {
       const users = await this.loadAll(em, userIds);
+      await this.assertCanActOn(em, users, allowEscalation);
       for (const u of users) {
         const set = new Set(u.tags);
         for (const t of tags) {

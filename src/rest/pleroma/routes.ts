@@ -6,6 +6,13 @@ import { expiresAtFromDate, pleromaAccount, pleromaInvite, pleromaLogItem, plero
 /** Request parameters may come in the query string or the JSON body (DELETE included). */
 const params = (req: RestRequest): Record<string, unknown> => ({ ...req.query, ...req.body });
 
+/** A real calendar day written YYYY-MM-DD (2019-13-45 and 2019-02-30 are not). */
+function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00.000Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
+
 function nicknames(req: RestRequest): string[] {
   const p = params(req);
   const list = listParam(p, 'nicknames') ?? listParam(p, 'nickname');
@@ -168,7 +175,7 @@ export const PLEROMA_ROWS: RouteRow[] = [
       if (maxUse !== undefined && !(Number.isInteger(maxUse) && maxUse >= 1)) throw new BadInputError('max_use must be a positive integer', 'max_use');
       let expiresAt: string | undefined;
       if (p.expires_at !== undefined && p.expires_at !== null && p.expires_at !== '') {
-        if (typeof p.expires_at !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(p.expires_at)) {
+        if (typeof p.expires_at !== 'string' || !isCalendarDate(p.expires_at)) {
           throw new BadInputError('expires_at must be a date such as 2019-04-07', 'expires_at');
         }
         expiresAt = expiresAtFromDate(p.expires_at);
@@ -184,7 +191,8 @@ export const PLEROMA_ROWS: RouteRow[] = [
     operation: ops.PleromaInvitesDocument,
     variables: () => ({}),
     // Akkoma lists invites by id, oldest first.
-    serialize: (data) => ({ invites: [...data.invites.nodes].reverse().map(pleromaInvite) }),
+    // An invite whose token the caller may not read (it grants more than they hold) is not theirs to list.
+    serialize: (data) => ({ invites: [...data.invites.nodes].reverse().filter((i) => i.token != null).map(pleromaInvite) }),
   }),
   row({
     method: 'POST',

@@ -80,6 +80,16 @@ export async function handleMessage(caller: Caller, session: SocksSession, input
   }
 }
 
+/** An Origin header names this server itself or one of the configured origins (exact match). */
+export function originAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
+  if (allowed.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 async function revoke(caller: Caller, token: string) {
   await runOperation(caller.apollo, caller.deps, caller.req, token, { operation: ops.SocksLogoutDocument }, {}).catch(() => undefined);
 }
@@ -98,6 +108,14 @@ export async function mountSocks(server: FastifyInstance, apollo: ApolloServer<C
     scope.route({
       method: 'GET',
       url: '/socks',
+      // A browser page may open the socket only from an allowed origin (CORS_ORIGINS, or this host's own):
+      // otherwise any site a signed-in operator visits could drive the protocol. Non-browser clients send no Origin.
+      preValidation: async (req, reply) => {
+        const origin = req.headers.origin;
+        if (origin === undefined || originAllowed(origin, req.headers.host, deps.config.corsOrigins)) return;
+        req.log.warn({ origin }, 'socks connection refused: origin not allowed');
+        return reply.code(403).send(ko(null, 'Origin not allowed.'));
+      },
       // A plain GET (no Upgrade header) learns what to do instead of a bare 404.
       handler: async (_req, reply) =>
         reply.code(426).header('upgrade', 'websocket').send(ko(null, 'Connect with a WebSocket, or POST one message to /socks.')),

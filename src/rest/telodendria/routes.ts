@@ -5,6 +5,9 @@ import { row, type RestRequest, type RouteRow } from '../route';
 
 const PRIVILEGE_NAMES: ReadonlySet<string> = new Set(ALL_PRIVILEGES);
 
+/** The last millisecond a JavaScript Date can hold (year 275760). */
+const MAX_DATE_MS = 8.64e15;
+
 /** A body field that must be a list of privilege names; unknown names are ignored, as upstream does. */
 function privilegeList(req: RestRequest): string[] {
   const v = req.body.privileges;
@@ -16,7 +19,7 @@ function privilegeList(req: RestRequest): string[] {
 }
 
 interface RegTokenFields {
-  token: string;
+  token: string | null;
   createdByUsername?: string | null;
   createdAt: string;
   expiresAt?: string | null;
@@ -72,7 +75,8 @@ export const TELODENDRIA_ROWS: RouteRow[] = [
     path: '/tokens',
     operation: ops.TelodendriaTokensDocument,
     variables: () => ({}),
-    serialize: (data) => ({ tokens: [...data.invites.nodes].reverse().map(regToken) }),
+    // A token the caller may not read (it grants more than they hold) is not theirs to list.
+    serialize: (data) => ({ tokens: [...data.invites.nodes].reverse().filter((t) => t.token != null).map(regToken) }),
   }),
   row({
     method: 'GET',
@@ -91,7 +95,8 @@ export const TELODENDRIA_ROWS: RouteRow[] = [
       if (b.uses !== undefined && (!Number.isInteger(b.uses) || (b.uses as number) < -1 || b.uses === 0)) {
         throw new BadInputError('uses must be -1 (unlimited) or a positive integer.', 'uses');
       }
-      if (b.expires_on !== undefined && (!Number.isInteger(b.expires_on) || (b.expires_on as number) < 0)) {
+      // JavaScript dates end at 8.64e15 ms: a later one is no date at all.
+      if (b.expires_on !== undefined && (!Number.isInteger(b.expires_on) || (b.expires_on as number) < 0 || (b.expires_on as number) > MAX_DATE_MS)) {
         throw new BadInputError('expires_on must be a timestamp in milliseconds (0 = never).', 'expires_on');
       }
       if (b.grants !== undefined && (!Array.isArray(b.grants) || b.grants.some((g) => typeof g !== 'string'))) {

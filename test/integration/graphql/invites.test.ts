@@ -121,7 +121,7 @@ describe('registration', () => {
       { input: { maxUses: 2, grants: { privileges: ['DEACTIVATE'], roles: ['moderator'] } } },
       admin.token,
     );
-    const token = inv.data!.createInvite.token;
+    const token = inv.data!.createInvite.token!;
     const res = await gql(t, RegisterDocument, { input: { username: 'bob', password: 'bob-password', inviteToken: token, email: 'bob@ex.org' } });
     expect(res.errors).toBeUndefined();
     expect(res.data!.register.user.privileges).toEqual(['DEACTIVATE', 'VIEW_USERS', 'MODERATE_REPORTS']);
@@ -137,7 +137,7 @@ describe('registration', () => {
 
   it('20 concurrent registrations on a one-use invite give exactly one account', async () => {
     const inv = await gql(t, CreateInviteDocument, { input: { maxUses: 1 } }, admin.token);
-    const token = inv.data!.createInvite.token;
+    const token = inv.data!.createInvite.token!;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         gql(t, RegisterDocument, { input: { username: `racer${i}`, password: 'racer-password', inviteToken: token } }),
@@ -154,7 +154,7 @@ describe('registration', () => {
 
   it('honours expiry', async () => {
     const inv = await gql(t, CreateInviteDocument, { input: { expiresAt: new Date(Date.now() + 1500).toISOString() } }, admin.token);
-    const token = inv.data!.createInvite.token;
+    const token = inv.data!.createInvite.token!;
     await new Promise((r) => setTimeout(r, 1600));
     const res = await gql(t, RegisterDocument, { input: { username: 'late', password: 'late-password', inviteToken: token } });
     expect(codes(res)).toEqual(['FORBIDDEN']);

@@ -151,7 +151,12 @@ describe('the last holder of ALL', () => {
 
   it('cannot be deactivated: a clear coded error, nothing changed', async () => {
     const before = await auditCount(t);
-    const res = await gql(t, DeactivateUsersDocument, { ids: [admin.id] }, helper.token);
+    // Someone without ALL may not act on an ALL holder at all.
+    const weaker = await gql(t, DeactivateUsersDocument, { ids: [admin.id] }, helper.token);
+    expect(codes(weaker)).toEqual(['FORBIDDEN']);
+    expect(weaker.errors![0].extensions!.reason).toBe('PRIVILEGE_ESCALATION');
+    // The last holder themself is stopped by the last-holder rule.
+    const res = await gql(t, DeactivateUsersDocument, { ids: [admin.id] }, admin.token);
     expect(codes(res)).toEqual(['CONFLICT']);
     expect(res.errors![0].extensions!.reason).toBe('LAST_ALL_HOLDER');
     expect(res.errors![0].message).toMatch(/last active holder of the ALL privilege/);
@@ -161,7 +166,8 @@ describe('the last holder of ALL', () => {
   });
 
   it('cannot be deleted, lose the admin role, or lose ALL when held directly', async () => {
-    expect(codes(await gql(t, DeleteUsersDocument, { ids: [admin.id] }, helper.token))).toEqual(['CONFLICT']);
+    expect(codes(await gql(t, DeleteUsersDocument, { ids: [admin.id] }, helper.token))).toEqual(['FORBIDDEN']);
+    expect(codes(await gql(t, DeleteUsersDocument, { ids: [admin.id] }, admin.token))).toEqual(['CONFLICT']);
     const adminRole = await roleId(t, admin.token, 'admin');
     const other = await createUser(t, { roles: ['admin'] });
     // Two holders: removing one is fine; then the remaining one is protected.

@@ -331,26 +331,26 @@ export type PleromaModerationLogQueryVariables = Exact<{
 
 export type PleromaModerationLogQuery = { auditLog: { totalCount: number, nodes: Array<{ id: string, actorId: string | null, actorUsername: string | null, action: string, data: unknown, message: string, createdAt: string, subjects: Array<{ type: string, id: string, name: string | null }> }> } };
 
-export type PleromaInviteFragment = { id: string, token: string, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType };
+export type PleromaInviteFragment = { id: string, token: string | null, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType };
 
 export type PleromaCreateInviteMutationVariables = Exact<{
   input: CreateInviteInput;
 }>;
 
 
-export type PleromaCreateInviteMutation = { createInvite: { id: string, token: string, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType } };
+export type PleromaCreateInviteMutation = { createInvite: { id: string, token: string | null, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType } };
 
 export type PleromaInvitesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PleromaInvitesQuery = { invites: { nodes: Array<{ id: string, token: string, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType }> } };
+export type PleromaInvitesQuery = { invites: { nodes: Array<{ id: string, token: string | null, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType }> } };
 
 export type PleromaRevokeInviteMutationVariables = Exact<{
   token: string;
 }>;
 
 
-export type PleromaRevokeInviteMutation = { revokeInvite: { id: string, token: string, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType } };
+export type PleromaRevokeInviteMutation = { revokeInvite: { id: string, token: string | null, used: boolean, uses: number, maxUses: number | null, expiresAt: string | null, inviteType: InviteType } };
 
 export type PleromaEmailInviteMutationVariables = Exact<{
   email: string;
@@ -729,26 +729,26 @@ export type TelodendriaViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type TelodendriaViewerQuery = { viewer: { username: string } | null };
 
-export type RegTokenFragment = { token: string, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> };
+export type RegTokenFragment = { token: string | null, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> };
 
 export type TelodendriaTokensQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TelodendriaTokensQuery = { invites: { nodes: Array<{ token: string, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> }> } };
+export type TelodendriaTokensQuery = { invites: { nodes: Array<{ token: string | null, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> }> } };
 
 export type TelodendriaTokenQueryVariables = Exact<{
   token: string;
 }>;
 
 
-export type TelodendriaTokenQuery = { invite: { token: string, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> } | null };
+export type TelodendriaTokenQuery = { invite: { token: string | null, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> } | null };
 
 export type TelodendriaCreateTokenMutationVariables = Exact<{
   input: CreateInviteInput;
 }>;
 
 
-export type TelodendriaCreateTokenMutation = { createInvite: { token: string, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> } };
+export type TelodendriaCreateTokenMutation = { createInvite: { token: string | null, createdByUsername: string | null, createdAt: string, expiresAt: string | null, uses: number, maxUses: number | null, grantPrivileges: Array<Privilege> } };
 
 export type TelodendriaDeleteTokenMutationVariables = Exact<{
   token: string;

@@ -1,0 +1,15 @@
+import { Migration } from '@mikro-orm/migrations';
+import { inviteRoleNamesToIds } from '../shared/invite-role-ids';
+
+export class Migration20261202060005 extends Migration {
+  override async up(): Promise<void> {
+    await this.execute(`alter table "invites" add column "grant_role_ids" text not null default '';`);
+    await inviteRoleNamesToIds((sql, params) => this.execute(sql, params as never));
+    await this.execute(`alter table "invites" drop column "grant_roles";`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "invites" add column "grant_roles" text not null default '';`);
+    this.addSql(`alter table "invites" drop column "grant_role_ids";`);
+  }
+}
