@@ -53,6 +53,8 @@ export interface BuildAppOptions {
   /** An ORM to reuse (tests share one in-memory database across apps). */
   orm?: MikroORM;
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests that read the log). */
+  logStream?: NodeJS.WritableStream;
   /** Called once the app has closed after a `shutdown` request (main.ts exits the process). */
   onShutdown?: () => void | Promise<void>;
   /** Replaces what restart/shutdown do (tests that must keep the server up). */
@@ -96,6 +98,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             serializers: { req: serializeRequest },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
           },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,

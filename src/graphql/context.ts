@@ -29,6 +29,8 @@ export interface Context {
    * A holder object, because Apollo hands resolvers a shallow copy of the context.
    */
   signedIn: { userId: number | null };
+  /** Accounts this request created: their creator may read back what they just wrote (createUsers' answer). */
+  createdUserIds: Set<number>;
   /**
    * True only for the REST dialects' and the Socks router's own in-process calls (fixed, reviewed
    * documents): they skip the query-cost limits. Never set from anything a client sends.
@@ -62,6 +64,7 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
     deps,
     services: undefined as unknown as Services,
     signedIn: { userId: null },
+    createdUserIds: new Set(),
     internal: req.internal === true,
     settings: () => (settings ??= deps.settingsCache.get(() => loadSettings(deps.orm.em.fork(), deps.config).then((r) => r.settings))),
     invalidateSettings: () => {

@@ -124,8 +124,8 @@ export function oneUserRefSelfOrCan(privilege: Privilege) {
 const USER_REF_ARGS = ['id', 'username', 'idOrUsername'] as const;
 
 /**
- * The field's parent object is the viewer's own user (or the account this request just signed in),
- * or the viewer holds any of `privileges`.
+ * The field's parent object is the viewer's own user (or the account this request just signed in, or
+ * one this request just created: its creator reads back what they wrote), or the viewer holds any of `privileges`.
  */
 export function ownRecordOrAny(privileges: Privilege[]) {
   const name = `own-record-or-${privileges.join('-')}`;
@@ -133,7 +133,9 @@ export function ownRecordOrAny(privileges: Privilege[]) {
     const check: FieldCheck = (parent, ctx) => {
       const v = ctx.viewer;
       const own = v?.id ?? ctx.signedIn.userId;
-      if (own != null && String((parent as { id?: unknown })?.id) === String(own)) return true;
+      const id = (parent as { id?: unknown })?.id;
+      if (own != null && String(id) === String(own)) return true;
+      if (ctx.createdUserIds.has(Number(id))) return true;
       if (!v) return unauthenticated(ctx, name);
       if (privileges.some((p) => holds(v.privileges, p))) return true;
       return missing(privileges[0], name);

@@ -130,6 +130,7 @@ export class UserService extends BaseService {
         }),
       );
       await em.flush();
+      for (const u of users) this.ctx.createdUserIds.add(u.id);
       this.ctx.services.audit.record(em, {
         action: 'user.create',
         subjects: users.map(subject.user),

@@ -102,7 +102,13 @@ const OAUTH_ROWS: RouteRow[] = [
       expires_in: Math.max(0, Math.floor((new Date(data.login.expiresAt).getTime() - Date.now()) / 1000)),
       me: data.login.user.id,
     }),
-    onError: (e) => (e.code === 'UNAUTHENTICATED' ? { status: 400, body: { error: 'Invalid credentials' } } : undefined),
+    onError: (e) =>
+      e.code === 'UNAUTHENTICATED'
+        ? { status: 400, body: { error: 'Invalid credentials' } }
+        : e.extensions.reason === 'PASSWORD_RESET_REQUIRED'
+          ? // Pleroma's answer for password_reset_pending.
+            { status: 403, body: { error: 'Password reset is required', identifier: 'password_reset_required' } }
+          : undefined,
   }),
   row({
     method: 'POST',
