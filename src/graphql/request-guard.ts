@@ -5,9 +5,12 @@ import { limitValidationRules } from './limits';
 /** Deeper JSON than this is nobody's input (kvSet values, settings): refused before it reaches a resolver. */
 export const MAX_INPUT_DEPTH = 64;
 
+/** Half of a UTF-16 surrogate pair on its own: no character at all (PostgreSQL's JSON refuses it). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
- * What no input may hold, whatever the field: a NUL character (PostgreSQL text cannot store it and
- * the error would carry SQL) or nesting beyond MAX_INPUT_DEPTH (recursive code would overflow).
+ * What no input may hold, whatever the field: a NUL character or a lone surrogate (PostgreSQL text
+ * and JSON cannot store them, and the error would carry SQL) or nesting beyond MAX_INPUT_DEPTH (recursive code would overflow).
  * Walks iteratively, so a 100,000-deep value cannot overflow the walk itself. Answers the problem, or null.
  */
 export function inputProblem(value: unknown, path = 'variables'): string | null {
@@ -16,10 +19,11 @@ export function inputProblem(value: unknown, path = 'variables'): string | null 
     const [v, depth, at] = stack.pop()!;
     if (typeof v === 'string') {
       if (v.includes('\u0000')) return `${at} must not contain NUL characters.`;
+      if (LONE_SURROGATE.test(v)) return `${at} must be valid Unicode text.`;
     } else if (v !== null && typeof v === 'object') {
       if (depth >= MAX_INPUT_DEPTH) return `${at} is nested more than ${MAX_INPUT_DEPTH} levels deep.`;
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-        if (k.includes('\u0000')) return `${at} must not contain NUL characters.`;
+        if (k.includes('\u0000') || LONE_SURROGATE.test(k)) return `${at} must not contain NUL characters or lone surrogates.`;
         stack.push([child, depth + 1, `${at}.${k}`]);
       }
     }
@@ -36,7 +40,7 @@ export function documentLiteralProblem(document: DocumentNode): string | null {
     problem = null;
     visit(document, {
       [Kind.STRING](node) {
-        if (node.value.includes('\u0000')) problem = 'A string in the document contains a NUL character.';
+        if (node.value.includes('\u0000') || LONE_SURROGATE.test(node.value)) problem = 'A string in the document contains a NUL character or a lone surrogate.';
       },
     });
     literalProblems.set(document, problem);

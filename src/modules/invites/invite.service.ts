@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isEmail } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors/errors';
 import { emKnex } from '../../db/db';
@@ -144,6 +145,8 @@ export class InviteService extends BaseService {
    * settings name a server, else into the outbox table (and the log) for an operator to pass on.
    */
   async sendEmail(email: string, name?: string | null): Promise<{ invite: Invite; delivered: boolean; outboxId: number }> {
+    if (email.length > 320 || !isEmail(email)) throw new BadInputError('email must be a valid address', 'email');
+    if (name != null && name.length > 256) throw new BadInputError('name may be at most 256 characters.', 'name');
     const settings = await this.ctx.settings();
     // Akkoma's rule and words: an emailed invite makes sense only while registration is by invite.
     if (settings.registration.mode === 'open') {
