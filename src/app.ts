@@ -208,11 +208,17 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   });
   await apollo.start();
 
-  await server.register(cors, {
+  // Dialects with their upstream's own CORS policy (Pryv.io) answer for their prefixes themselves.
+  const ownCors = pryvDialects.filter((d) => d.cors).flatMap((d) => d.prefixes);
+  const hasOwnCors = (url: string) => ownCors.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`));
+  const serverCors = {
     origin: [SANDBOX_ORIGIN, ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
     maxAge: 600,
+  };
+  await server.register(cors, {
+    delegator: (req, cb) => cb(null, hasOwnCors(req.url ?? '') ? { origin: false } : serverCors),
   });
 
   const contextFor = (req: FastifyRequest) =>

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   GATEHOUSE_ADMIN: z.string().optional(),
   GATEHOUSE_MIGRATE: bool.default(true),
   CORS_ORIGINS: z.string().default(''),
+  /** Origins the Pryv.io admin routes answer to (`*`: any, echoed, as upstream). */
+  PRYV_CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   LOGIN_MAX_ATTEMPTS_PER_USER: z.coerce.number().int().min(1).default(10),
@@ -39,6 +41,7 @@ export interface Config {
   admin?: { username: string; password: string };
   migrate: boolean;
   corsOrigins: string[];
+  pryvCorsOrigins: string[];
   logLevel: string;
   tokenTtlSeconds: number;
   login: { maxPerUser: number; maxPerAddress: number; windowSeconds: number };
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     admin,
     migrate: e.GATEHOUSE_MIGRATE,
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    pryvCorsOrigins: e.PRYV_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     login: {

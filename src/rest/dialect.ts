@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps';
+import type { Config } from '../config/config';
 import { AppError, type ErrorCode } from '../errors/errors';
 import type { Context } from '../graphql/context';
 import { runOperation } from './run-operation';
@@ -22,6 +23,11 @@ export interface Dialect {
   wrongMethod?: RestAnswer;
   /** Body that is not JSON, or parameters that cannot be read. */
   badRequest(message: string): RestAnswer;
+  /**
+   * The dialect's own CORS headers for a request (its upstream's policy), sent on every answer under its
+   * prefixes; preflights (OPTIONS) answer 200 "OK" before any authentication. Absent = the server-wide policy.
+   */
+  cors?(req: FastifyRequest, config: Config): Record<string, string>;
 }
 
 export type ErrorTable = Record<ErrorCode, (e: OperationError) => RestAnswer>;
@@ -47,6 +53,15 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
   for (const prefix of dialect.prefixes) {
     await server.register(
       async (scope) => {
+        if (dialect.cors) {
+          const cors = dialect.cors;
+          scope.addHook('onRequest', async (req, reply) => {
+            reply.headers(cors(req, deps.config));
+          });
+          const preflight = async (_req: FastifyRequest, reply: FastifyReply) => reply.code(200).type('text/plain; charset=utf-8').send('OK');
+          scope.options('/', preflight);
+          scope.options('/*', preflight);
+        }
         scope.setNotFoundHandler((_req, reply) => send(reply, dialect.notFound));
         scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
           if (err instanceof AppError) return send(reply, dialect.error(toOperationError(err)));

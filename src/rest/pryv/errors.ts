@@ -8,11 +8,15 @@ export const PRYV_ERRORS = {
   UNAUTHENTICATED: (e) => {
     // Unknown user and wrong password answer alike, so the login does not reveal which usernames exist.
     if (e.extensions.reason === 'INVALID_CREDENTIALS') return pryvError(401, 'invalid-credentials', 'Authentication failed');
-    // The admin app signs out when it reads "Invalid token".
-    if (e.extensions.reason === 'INVALID_TOKEN') return pryvError(401, 'invalid-access-token', 'Invalid token');
-    return pryvError(401, 'invalid-access-token', 'Missing token');
+    // A missing, unknown, expired or revoked token: upstream's one answer, on which the admin app signs out.
+    return pryvError(401, 'invalid-access-token', 'Invalid token');
   },
-  FORBIDDEN: (e) => pryvError(403, 'forbidden', e.extensions.rule !== undefined ? 'Insufficient permissions' : e.message),
+  // Upstream answers a missing permission (and a grant beyond one's own) with 401 "Insufficient
+  // permissions": the app then shows a failure without signing out. Other refusals keep a 403 with their reason.
+  FORBIDDEN: (e) =>
+    e.extensions.rule !== undefined || e.extensions.reason === 'PRIVILEGE_ESCALATION'
+      ? pryvError(401, 'forbidden', 'Insufficient permissions')
+      : pryvError(403, 'forbidden', e.message),
   BAD_USER_INPUT: (e) => pryvError(400, 'invalid-input', e.message),
   // Upstream's wording: "User alice not found".
   NOT_FOUND: (e) =>

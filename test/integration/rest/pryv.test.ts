@@ -102,17 +102,17 @@ describe('Pryv.io admin API', () => {
     expect((await rest(t, 'GET', '/platform-users/x1', raw(adminJwt))).status).toBe(404);
   });
 
-  it('POST /users: nobody grants more than they hold (403 forbidden), and users:create alone cannot read', async () => {
+  it('POST /users: nobody grants more than they hold (401 Insufficient permissions, as upstream), and users:create alone cannot read', async () => {
     await rest(t, 'POST', '/users', {
       ...raw(adminJwt),
       body: { username: 'creator', password: 'creator-password-1', permissions: { users: ['create'], platformUsers: ['read'] } },
     });
     const jwt = await login('creator', 'creator-password-1');
     const esc = await rest(t, 'POST', '/users', { ...raw(jwt), body: { username: 'x3', password: 'x3-password-1', permissions: { settings: ['update'] } } });
-    expect(esc).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    expect(esc).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
     const ok = await rest(t, 'POST', '/users', { ...raw(jwt), body: { username: 'x4', password: 'x4-password-1', permissions: { platformUsers: ['read'] } } });
     expect(ok).toMatchObject({ status: 201, body: { user: { username: 'x4', permissions: { users: [], settings: [], platformUsers: ['read'] } } } });
-    expect(await rest(t, 'GET', '/users', raw(jwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'GET', '/users', raw(jwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
   });
 
   it('PUT /users/:username/permissions replaces the Pryv permissions and keeps privileges Pryv does not name', async () => {
@@ -148,7 +148,7 @@ describe('Pryv.io admin API', () => {
     // Resetting the password of someone holding more than the caller would be a way up: refused.
     const resetter = await createUser(t, { username: 'resetter', password: 'resetter-password', privileges: ['RESET_PASSWORDS'] });
     const jwt = await login(resetter.username, 'resetter-password');
-    expect(await rest(t, 'POST', '/users/lead/reset-password', raw(jwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    expect(await rest(t, 'POST', '/users/lead/reset-password', raw(jwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
   });
 
   it('POST /users/:username/change-password changes one’s own password and revokes the token', async () => {
@@ -164,7 +164,7 @@ describe('Pryv.io admin API', () => {
       ...raw(adminJwt),
       body: { oldPassword: 'x', newPassword: 'new-password-1', newPasswordCheck: 'new-password-1' },
     });
-    expect(other).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    expect(other).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
     const wrongOld = await rest(t, 'POST', '/users/changer/change-password', {
       ...raw(jwt),
       body: { oldPassword: 'wrong-password', newPassword: 'new-password-1', newPasswordCheck: 'new-password-1' },
@@ -183,7 +183,7 @@ describe('Pryv.io admin API', () => {
     await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'gone', password: 'gone-password-1', permissions: { users: ['read'] } } });
     const pu = await createUser(t, { username: 'pudeleter', password: 'pudeleter-password', privileges: ['DELETE_USERS'] });
     const puJwt = await login(pu.username, 'pudeleter-password');
-    expect(await rest(t, 'DELETE', '/users/gone', raw(puJwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    expect(await rest(t, 'DELETE', '/users/gone', raw(puJwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
     expect(await rest(t, 'DELETE', '/users/gone', raw(adminJwt))).toMatchObject({ status: 200, body: { username: 'gone' } });
     expect((await rest(t, 'GET', '/users/gone', raw(adminJwt))).status).toBe(404);
     expect(await rest(t, 'DELETE', '/users/gone', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
@@ -202,7 +202,7 @@ describe('Pryv.io admin API', () => {
     await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'reader', password: 'reader-password', permissions: { settings: ['read'] } } });
     const jwt = await login('reader', 'reader-password');
     expect((await rest(t, 'GET', '/admin/settings', raw(jwt))).status).toBe(200);
-    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(jwt), body: { instanceName: 'x' } })).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(jwt), body: { instanceName: 'x' } })).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
   });
 
   it('POST /notify re-applies the settings in this instance and answers {successes, failures}', async () => {
@@ -234,12 +234,78 @@ describe('Pryv.io admin API', () => {
     await createUser(t, { username: 'dave' });
     expect(await rest(t, 'DELETE', '/platform-users/dave', raw(jwt))).toMatchObject({ status: 200, body: { username: 'dave' } });
     expect((await rest(t, 'GET', '/platform-users/dave', raw(adminJwt))).status).toBe(404);
-    expect(await rest(t, 'DELETE', '/platform-users/lead', raw(jwt))).toMatchObject({ status: 403, body: { error: { id: 'forbidden' } } });
+    expect(await rest(t, 'DELETE', '/platform-users/lead', raw(jwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
   });
 
   it('answers unknown paths with 404 unknown-resource and unbuilt upstream endpoints with 501', async () => {
     expect(await rest(t, 'GET', '/admin/nothing', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
     expect(await rest(t, 'GET', '/admin/migrations', raw(adminJwt))).toMatchObject({ status: 501, body: { error: { id: 'unsupported-operation' } } });
     expect(await rest(t, 'DELETE', '/platform-users/carol/mfa', raw(adminJwt))).toMatchObject({ status: 501 });
+  });
+});
+
+/** What a browser checks before it lets a page on another origin read an answer. */
+async function raw_(t: TestApp, method: string, path: string, headers: Record<string, string>, body?: unknown) {
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+describe('Pryv.io CORS, as service-config-leader sends it', () => {
+  const APP = 'https://adm.pryv.example';
+  let t: TestApp;
+  let jwt: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await createUser(t, { username: 'lead', password: 'lead-password-1', roles: ['admin'] });
+    jwt = (await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'lead-password-1' } })).body.token;
+  });
+  afterAll(() => t.close());
+
+  it('OPTIONS preflights answer 200 "OK" before any authentication, echoing origin, method and headers', async () => {
+    for (const [path, method] of [['/users/bob/permissions', 'PUT'], ['/users/bob', 'DELETE'], ['/admin/settings', 'PUT'], ['/auth/login', 'POST'], ['/users', 'GET'], ['/platform-users/bob/mfa', 'DELETE']]) {
+      const res = await raw_(t, 'OPTIONS', path, { origin: APP, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' });
+      expect([path, res.status, res.text]).toEqual([path, 200, 'OK']);
+      expect(res.headers.get('access-control-allow-origin')).toBe(APP);
+      expect(res.headers.get('access-control-allow-methods')).toBe(method);
+      expect(res.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type');
+      expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(res.headers.get('access-control-max-age')).toBe('31536000');
+    }
+  });
+
+  it('a cross-origin GET /users, its 401s and its errors carry the headers a browser needs to read them', async () => {
+    const ok = await raw_(t, 'GET', '/users', { origin: APP, authorization: jwt });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(APP);
+    expect(ok.headers.get('access-control-allow-methods')).toBe('POST, GET, PUT, OPTIONS, DELETE');
+    expect(JSON.parse(ok.text).users.map((u: { username: string }) => u.username)).toContain('lead');
+    const noToken = await raw_(t, 'GET', '/users', { origin: APP });
+    expect(noToken.status).toBe(401);
+    expect(JSON.parse(noToken.text).error.message).toBe('Invalid token');
+    expect(noToken.headers.get('access-control-allow-origin')).toBe(APP);
+    const unknown = await raw_(t, 'GET', '/admin/nothing', { origin: APP, authorization: jwt });
+    expect([unknown.status, unknown.headers.get('access-control-allow-origin')]).toEqual([404, APP]);
+    // Without an Origin (a script, curl): `*`, as upstream.
+    expect((await raw_(t, 'GET', '/users', { authorization: jwt })).headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('PRYV_CORS_ORIGINS narrows the origins answered; /graphql keeps its own policy', async () => {
+    const narrow = await startTestApp({ PRYV_CORS_ORIGINS: APP });
+    try {
+      const other = await raw_(narrow, 'OPTIONS', '/users', { origin: 'https://evil.example', 'access-control-request-method': 'GET' });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      const mine = await raw_(narrow, 'OPTIONS', '/users', { origin: APP, 'access-control-request-method': 'GET' });
+      expect(mine.headers.get('access-control-allow-origin')).toBe(APP);
+    } finally {
+      await narrow.close();
+    }
+    const gqlPreflight = await raw_(t, 'OPTIONS', '/graphql', { origin: APP, 'access-control-request-method': 'POST' });
+    expect(gqlPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    const sandbox = await raw_(t, 'OPTIONS', '/graphql', { origin: 'https://studio.apollographql.com', 'access-control-request-method': 'POST' });
+    expect([sandbox.status, sandbox.headers.get('access-control-allow-origin')]).toEqual([204, 'https://studio.apollographql.com']);
   });
 });
