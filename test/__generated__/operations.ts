@@ -118,6 +118,8 @@ export type Privilege =
   | 'PROC_CONTROL'
   /** Reset the password of accounts whose privileges the caller holds. */
   | 'RESET_PASSWORDS'
+  /** Change the server configuration (Pryv.io's settings:update); reading it is VIEW_CONFIG. */
+  | 'UPDATE_CONFIG'
   /** Read the audit (moderation) log. */
   | 'VIEW_AUDIT_LOG'
   /** Read the server configuration. */

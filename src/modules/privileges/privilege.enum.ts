@@ -24,6 +24,7 @@ export enum Privilege {
   DELETE_STAFF = 'DELETE_STAFF',
   RESET_PASSWORDS = 'RESET_PASSWORDS',
   VIEW_CONFIG = 'VIEW_CONFIG',
+  UPDATE_CONFIG = 'UPDATE_CONFIG',
 }
 
 export const PRIVILEGE_DESCRIPTIONS: Record<Privilege, string> = {
@@ -46,7 +47,17 @@ export const PRIVILEGE_DESCRIPTIONS: Record<Privilege, string> = {
   DELETE_STAFF: 'Delete staff accounts (accounts holding a privilege, directly or by role).',
   RESET_PASSWORDS: 'Reset the password of accounts whose privileges the caller holds.',
   VIEW_CONFIG: 'Read the server configuration.',
+  UPDATE_CONFIG: "Change the server configuration (Pryv.io's settings:update); reading it is VIEW_CONFIG.",
 };
+
+/** Privileges that include others: CONFIG is reading and changing the configuration. */
+const IMPLIED: Partial<Record<Privilege, readonly Privilege[]>> = {
+  [Privilege.CONFIG]: [Privilege.VIEW_CONFIG, Privilege.UPDATE_CONFIG],
+};
+const IMPLIED_BY = new Map<Privilege, Privilege[]>();
+for (const [outer, inner] of Object.entries(IMPLIED) as Array<[Privilege, readonly Privilege[]]>) {
+  for (const p of inner) IMPLIED_BY.set(p, [...(IMPLIED_BY.get(p) ?? []), outer]);
+}
 
 registerEnumType(Privilege, {
   name: 'Privilege',
@@ -64,9 +75,9 @@ export function isPrivilege(value: string): value is Privilege {
   return (ALL_PRIVILEGES as readonly string[]).includes(value);
 }
 
-/** Holding ALL means holding every privilege. */
+/** Holding ALL means holding every privilege; holding CONFIG means holding what it includes. */
 export function holds(held: ReadonlySet<string>, privilege: Privilege): boolean {
-  return held.has(Privilege.ALL) || held.has(privilege);
+  return held.has(Privilege.ALL) || held.has(privilege) || (IMPLIED_BY.get(privilege)?.some((p) => held.has(p)) ?? false);
 }
 
 /** Canonical effective set: ['ALL'] when ALL is held, otherwise the sorted individual names. */

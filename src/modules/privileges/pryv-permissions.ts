@@ -16,7 +16,7 @@ export const PRYV_PERMISSIONS = {
   },
   settings: {
     read: Privilege.VIEW_CONFIG,
-    update: Privilege.CONFIG,
+    update: Privilege.UPDATE_CONFIG,
   },
   platformUsers: {
     read: Privilege.VIEW_USERS,

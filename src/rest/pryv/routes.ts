@@ -4,8 +4,11 @@ import * as ops from '../operations/__generated__/operations';
 import { Answer, row, stringParam, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
 import { pryvError } from './errors';
 
-/** Every privilege the Pryv table names: a permissions update replaces these and keeps the others. */
-const PRYV_PRIVILEGES = [...new Set(Object.values(PRYV_PERMISSIONS).flatMap((g) => Object.values(g)))];
+/**
+ * Every privilege the Pryv table names, and CONFIG (which is settings read + update): a permissions
+ * update replaces these and keeps the others.
+ */
+const PRYV_PRIVILEGES = [...new Set([...Object.values(PRYV_PERMISSIONS).flatMap((g) => Object.values(g)), 'CONFIG'])];
 
 const stringField = (req: RestRequest, name: string) => stringParam(req.body, name, true);
 

@@ -125,7 +125,7 @@ describe('Pryv.io admin API', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
       body: JSON.stringify({ query: '{ user(username: "mixed") { directPrivileges } }' }),
     });
-    expect(((await gql.json()) as any).data.user.directPrivileges).toEqual(['ISSUE_TOKENS', 'CONFIG', 'VIEW_PRIVILEGES', 'VIEW_CONFIG']);
+    expect(((await gql.json()) as any).data.user.directPrivileges).toEqual(['ISSUE_TOKENS', 'VIEW_PRIVILEGES', 'VIEW_CONFIG', 'UPDATE_CONFIG']);
     expect(await rest(t, 'PUT', '/users/mixed/permissions', { ...raw(adminJwt), body: {} })).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
     expect(await rest(t, 'PUT', '/users/ghost/permissions', { ...raw(adminJwt), body: { permissions } })).toMatchObject({
       status: 404,
@@ -307,5 +307,30 @@ describe('Pryv.io CORS, as service-config-leader sends it', () => {
     expect(gqlPreflight.headers.get('access-control-allow-origin')).toBeNull();
     const sandbox = await raw_(t, 'OPTIONS', '/graphql', { origin: 'https://studio.apollographql.com', 'access-control-request-method': 'POST' });
     expect([sandbox.status, sandbox.headers.get('access-control-allow-origin')]).toEqual([204, 'https://studio.apollographql.com']);
+  });
+});
+
+describe('Pryv.io permissions mean what they mean upstream', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await createUser(t, { username: 'lead', password: 'lead-password-1', roles: ['admin'] });
+  });
+  afterAll(() => t.close());
+
+  it('PUT /admin/settings with settings:update alone: it may change, not read, and reads back as [update]', async () => {
+    const lead = (await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'lead-password-1' } })).body.token;
+    const created = await rest(t, 'POST', '/users', {
+      ...raw(lead),
+      body: { username: 'updater', password: 'updater-password', permissions: { users: [], settings: ['update'], platformUsers: [] } },
+    });
+    expect(created).toMatchObject({ status: 201, body: { user: { permissions: { settings: ['update'] } } } });
+    const jwt = (await rest(t, 'POST', '/auth/login', { body: { username: 'updater', password: 'updater-password' } })).body.token;
+    expect(await rest(t, 'GET', '/admin/settings', raw(jwt))).toMatchObject({ status: 401, body: { error: { message: 'Insufficient permissions' } } });
+    expect((await rest(t, 'POST', '/admin/notify', { ...raw(jwt), body: {} })).status).toBe(200);
+    expect(await rest(t, 'GET', '/users/updater', raw(lead))).toMatchObject({ status: 200, body: { user: { permissions: { settings: ['update'] } } } });
+    // Telodendria's CONFIG still reads and changes: in Pryv's words, both.
+    await createUser(t, { username: 'telo', privileges: ['CONFIG'] });
+    expect(await rest(t, 'GET', '/users/telo', raw(lead))).toMatchObject({ status: 200, body: { user: { permissions: { settings: ['read', 'update'] } } } });
   });
 });
