@@ -105,6 +105,7 @@ const userRules = {
   emailConfirmed: ownOrViewUsers,
   approved: ownOrViewUsers,
   mustChangePassword: ownOrViewUsers,
+  adminConsole: ownOrViewPrivileges,
   language: ownOrViewUsers,
 };
 

@@ -39,6 +39,8 @@ export type CreateRoleInput = {
 
 /** A new user account. */
 export type CreateUserInput = {
+  /** An admin-console account (Pryv.io admin user): listed as staff whatever it holds. */
+  adminConsole?: boolean | null | undefined;
   displayName?: string | null | undefined;
   email?: string | null | undefined;
   language?: string | null | undefined;

@@ -16,7 +16,7 @@ import { Role } from '../roles/role.entity';
 @Entity({ tableName: 'users' })
 export class User {
   [OptionalProps]?:
-    | 'active' | 'emailConfirmed' | 'approved' | 'mustChangePassword' | 'privileges' | 'tags'
+    | 'active' | 'emailConfirmed' | 'approved' | 'mustChangePassword' | 'adminConsole' | 'privileges' | 'tags'
     | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -63,6 +63,14 @@ export class User {
   @Field()
   @Property({ default: false })
   mustChangePassword: boolean = false;
+
+  /**
+   * An admin-console account (Pryv.io's admin users): listed among the staff whatever it holds, as
+   * upstream lists every account its admin API created, and deleted under the staff rule.
+   */
+  @Field({ description: 'An admin-console account (created through the Pryv.io admin API): listed as staff whatever it holds.' })
+  @Property({ default: false })
+  adminConsole: boolean = false;
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 32, nullable: true })

@@ -41,6 +41,10 @@ export class CreateUserInput {
   @IsOptional()
   @ArrayMaxSize(64)
   privileges?: Privilege[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'An admin-console account (Pryv.io admin user): listed as staff whatever it holds.' })
+  @IsOptional()
+  adminConsole?: boolean | null;
 }
 
 @InputType({ description: 'Changes to a user. Only the fields given change; privileges and roles have their own mutations.' })

@@ -21,6 +21,7 @@ export const USER_COLUMNS = [
   'u.email_confirmed',
   'u.approved',
   'u.must_change_password',
+  'u.admin_console',
   'u.language',
   'u.privileges',
   'u.tags',
@@ -42,6 +43,7 @@ export function mapUserRow(r: Record<string, unknown>): UserRecord {
     emailConfirmed: toBool(r.email_confirmed),
     approved: toBool(r.approved),
     mustChangePassword: toBool(r.must_change_password),
+    adminConsole: toBool(r.admin_console),
     language: (r.language as string | null) ?? null,
     privileges: decodeStringSet(r.privileges as string),
     tags: decodeStringSet(r.tags as string),
@@ -64,7 +66,7 @@ export interface UserFilterValues {
   roles?: string[] | null;
   tags?: string[] | null;
   groupId?: number | null;
-  /** Accounts holding a privilege, directly or through a role (Pryv's admin users). */
+  /** Accounts holding a privilege, directly or through a role, and admin-console accounts (Pryv's admin users). */
   staff?: boolean | null;
   /** Exact usernames. */
   usernames?: string[] | null;
@@ -109,7 +111,7 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
   if (f.usernames) qb.whereIn('u.username', f.usernames);
   if (f.staff != null) {
     const holdsAny = (w: Knex.QueryBuilder) =>
-      w.where('u.privileges', '<>', '').orWhereExists(
+      w.where('u.admin_console', true).orWhere('u.privileges', '<>', '').orWhereExists(
         knex('user_roles as sur').join('roles as sr', 'sr.id', 'sur.role_id').whereRaw('sur.user_id = u.id').where('sr.privileges', '<>', ''),
       );
     if (f.staff) qb.where(holdsAny);

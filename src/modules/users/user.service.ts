@@ -127,6 +127,7 @@ export class UserService extends BaseService {
           language: input.language ?? null,
           passwordHash: hashes[i],
           privileges: normalizePrivileges(input.privileges ?? []),
+          adminConsole: input.adminConsole ?? false,
         }),
       );
       await em.flush();
@@ -220,7 +221,10 @@ export class UserService extends BaseService {
       await this.assertCanActOn(em, users, allowEscalation);
       assertCanDelete(
         this.viewer,
-        users.map((u) => ({ username: u.username, staff: PrivilegeService.effective(u.privileges, u.roles.getItems().map((r) => r.privileges)).length > 0 })),
+        users.map((u) => ({
+          username: u.username,
+          staff: u.adminConsole || PrivilegeService.effective(u.privileges, u.roles.getItems().map((r) => r.privileges)).length > 0,
+        })),
       );
       await keepingAnAllHolder(em, async () => {
         em.remove(users);

@@ -4,6 +4,9 @@ import type { RestAnswer } from '../route';
 /** Pryv's error body: `{"error": {"id", "message"}}` (a superset of the config-leader's `{"error": {"message"}}`). */
 export const pryvError = (status: number, id: string, message: string): RestAnswer => ({ status, body: { error: { id, message } } });
 
+/** Domain refusals that mean "a permission is missing": upstream's 401 too. */
+const PERMISSION_SHORTFALLS = new Set(['PRIVILEGE_ESCALATION', 'DELETE_TARGET']);
+
 export const PRYV_ERRORS = {
   UNAUTHENTICATED: (e) => {
     // Unknown user and wrong password answer alike, so the login does not reveal which usernames exist.
@@ -14,7 +17,7 @@ export const PRYV_ERRORS = {
   // Upstream answers a missing permission (and a grant beyond one's own) with 401 "Insufficient
   // permissions": the app then shows a failure without signing out. Other refusals keep a 403 with their reason.
   FORBIDDEN: (e) =>
-    e.extensions.rule !== undefined || e.extensions.reason === 'PRIVILEGE_ESCALATION'
+    e.extensions.rule !== undefined || PERMISSION_SHORTFALLS.has(String(e.extensions.reason))
       ? pryvError(401, 'forbidden', 'Insufficient permissions')
       : pryvError(403, 'forbidden', e.message),
   BAD_USER_INPUT: (e) => pryvError(400, 'invalid-input', e.message),

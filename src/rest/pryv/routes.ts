@@ -73,6 +73,8 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
         username: stringField(req, 'username'),
         password: stringField(req, 'password'),
         privileges: fromPryvPermissions(req.body.permissions) as never,
+        // Every account the Pryv admin API creates is an admin-console user, listed whatever it holds.
+        adminConsole: true,
       },
     }),
     status: 201,

@@ -333,4 +333,22 @@ describe('Pryv.io permissions mean what they mean upstream', () => {
     await createUser(t, { username: 'telo', privileges: ['CONFIG'] });
     expect(await rest(t, 'GET', '/users/telo', raw(lead))).toMatchObject({ status: 200, body: { user: { permissions: { settings: ['read', 'update'] } } } });
   });
+
+  it('POST /users with no permissions makes an admin-console user: listed by GET /users and GET /users/:username, deleted as staff', async () => {
+    const lead = (await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'lead-password-1' } })).body.token;
+    const none = { users: [], settings: [], platformUsers: [] };
+    const created = await rest(t, 'POST', '/users', { ...raw(lead), body: { username: 'viewer0', password: 'viewer0-password', permissions: none } });
+    expect(created).toMatchObject({ status: 201, body: { user: { username: 'viewer0', permissions: none } } });
+    const list = await rest(t, 'GET', '/users', raw(lead));
+    expect(list.body.users).toContainEqual({ username: 'viewer0', permissions: none });
+    expect(await rest(t, 'GET', '/users/viewer0', raw(lead))).toMatchObject({ status: 200, body: { user: { username: 'viewer0', permissions: none } } });
+    // An ordinary account without privileges is a platform user, not listed.
+    await createUser(t, { username: 'someone' });
+    expect((await rest(t, 'GET', '/users', raw(lead))).body.users.map((u: { username: string }) => u.username)).not.toContain('someone');
+    // Deleting it needs users:delete (DELETE_STAFF), not platformUsers:delete.
+    await createUser(t, { username: 'pu-deleter', password: 'pu-deleter-password', privileges: ['DELETE_USERS'] });
+    const pu = (await rest(t, 'POST', '/auth/login', { body: { username: 'pu-deleter', password: 'pu-deleter-password' } })).body.token;
+    expect((await rest(t, 'DELETE', '/platform-users/viewer0', raw(pu))).status).toBe(401);
+    expect(await rest(t, 'DELETE', '/users/viewer0', raw(lead))).toMatchObject({ status: 200, body: { username: 'viewer0' } });
+  });
 });
