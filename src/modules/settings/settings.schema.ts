@@ -47,6 +47,26 @@ export const SettingsSchema = z
         from: z.string().min(3).max(320),
       })
       .strict(),
+    /**
+     * Pryv.io platform-settings groups that Gatehouse does not model, kept as the admin app wrote them
+     * (`{name, description?, optional?, settings: {KEY: {value, description?}}}`) so they read back.
+     */
+    pryvGroups: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'group names are 1–64 characters of A-Z a-z 0-9 _'),
+        z
+          .object({
+            name: z.string().max(256).optional(),
+            description: z.string().max(4096).optional(),
+            optional: z.boolean().optional(),
+            settings: z.record(
+              z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'setting names are 1–128 characters of A-Z a-z 0-9 _ . -'),
+              z.object({ value: z.unknown(), description: z.string().max(4096).optional() }).strict(),
+            ),
+          })
+          .strict(),
+      )
+      .refine((groups) => JSON.stringify(groups).length <= 256 * 1024, 'the Pryv groups may hold at most 256 KiB of JSON'),
   })
   .strict();
 
@@ -71,6 +91,7 @@ export function defaultSettings(config: Config): Settings {
       api: { perCaller: 1200, windowSeconds: 60 },
     },
     smtp: { host: null, port: 587, secure: false, user: null, password: null, from: 'gatehouse@localhost' },
+    pryvGroups: {},
   };
 }
 

@@ -3,6 +3,7 @@ import { fromPryvPermissions, PRYV_PERMISSIONS, toPryvPermissions } from '../../
 import * as ops from '../operations/__generated__/operations';
 import { Answer, row, stringParam, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
 import { pryvError } from './errors';
+import { fromPryvSettings, toPryvSettings } from './settings';
 
 /**
  * Every privilege the Pryv table names, and CONFIG (which is settings read + update): a permissions
@@ -117,14 +118,15 @@ export const PRYV_ADMIN_ROWS: RouteRow[] = [
     path: '/settings',
     operation: ops.PryvSettingsDocument,
     variables: () => ({}),
-    serialize: (data) => ({ settings: data.settings.settings }),
+    serialize: (data) => ({ settings: toPryvSettings(data.settings.settings as Record<string, unknown>) }),
   }),
   row({
     method: 'PUT',
     path: '/settings',
     operation: ops.PryvUpdateSettingsDocument,
-    variables: (req) => ({ patch: req.body }),
-    serialize: (data) => ({ settings: data.patchSettings.settings }),
+    // The app sends the whole document back: known groups set Gatehouse's settings, others are kept.
+    variables: (req) => ({ patch: fromPryvSettings(req.body) }),
+    serialize: (data) => ({ settings: toPryvSettings(data.patchSettings.settings as Record<string, unknown>) }),
   }),
   row({
     method: 'POST',

@@ -189,20 +189,50 @@ describe('Pryv.io admin API', () => {
     expect(await rest(t, 'DELETE', '/users/gone', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
   });
 
-  it('GET /settings reads the platform settings; PUT /settings merges shallowly and refuses an invalid document whole', async () => {
+  it('GET /settings answers Pryv platform-settings groups; PUT /settings takes the whole document back as the app sends it', async () => {
     const before = await rest(t, 'GET', '/admin/settings', raw(adminJwt));
     expect(before.status).toBe(200);
-    expect(before.body.settings).toMatchObject({ instanceName: expect.any(String), registration: expect.any(Object) });
-    const put = await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { instanceName: 'Pryv Lab' } });
-    expect(put).toMatchObject({ status: 200, body: { settings: { instanceName: 'Pryv Lab', registration: before.body.settings.registration } } });
-    const invalid = await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { instanceName: 'Never', serverName: 'not a host!' } });
-    expect(invalid).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
-    expect((await rest(t, 'GET', '/admin/settings', raw(adminJwt))).body.settings.instanceName).toBe('Pryv Lab');
+    const groups = before.body.settings;
+    // The shape the admin app renders: a titled tab per group, {value, description} per key.
+    for (const g of Object.values(groups) as Array<{ name: string; settings: Record<string, { value: unknown; description: string }> }>) {
+      expect(typeof g.name).toBe('string');
+      for (const entry of Object.values(g.settings)) expect(entry).toEqual({ value: entry.value, description: expect.any(String) });
+    }
+    expect(groups.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value).toEqual(expect.any(String));
+    expect(groups.API_SETTINGS.settings.REGISTRATION_MODE.value).toBe('invite');
+    expect(groups.EMAIL_CONFIGURATION_SETTINGS.settings.SMTP_PASSWORD.value).toBeNull();
+    // The app edits a value and sends the entire object back, with a group of its own.
+    const edited = structuredClone(groups);
+    edited.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value = 'Pryv Lab';
+    edited.API_SETTINGS.settings.TOKEN_LIFETIME_SECONDS.value = 7200;
+    edited.MFA_SETTINGS = { name: 'MFA', settings: { MFA_SMS_API_URL: { value: 'https://sms.example/api', description: 'SMS endpoint' } } };
+    const put = await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: edited });
+    expect(put.status).toBe(200);
+    expect(put.body.settings.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value).toBe('Pryv Lab');
+    expect(put.body.settings.MFA_SETTINGS).toEqual(edited.MFA_SETTINGS);
+    const again = (await rest(t, 'GET', '/admin/settings', raw(adminJwt))).body.settings;
+    expect(again.API_SETTINGS.settings.TOKEN_LIFETIME_SECONDS.value).toBe(7200);
+    expect(again.MFA_SETTINGS.settings.MFA_SMS_API_URL.value).toBe('https://sms.example/api');
+    // Gatehouse itself runs on the values: the GraphQL settings say the same.
+    const viaGql = await (await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ query: '{ settings { settings } }' }),
+    })).json() as any;
+    expect(viaGql.data.settings.settings).toMatchObject({ instanceName: 'Pryv Lab', tokenLifetimeSeconds: 7200 });
+    // Invalid values and shapes are refused whole.
+    const bad = structuredClone(again);
+    bad.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value = 'Never';
+    bad.SERVICE_INFORMATION_SETTINGS.settings.SERVER_NAME.value = 'not a host!';
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: bad })).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { API_SETTINGS: { name: 'x' } } })).toMatchObject({ status: 400 });
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { API_SETTINGS: { settings: { NOPE: { value: 1 } } } } })).toMatchObject({ status: 400 });
+    expect((await rest(t, 'GET', '/admin/settings', raw(adminJwt))).body.settings.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value).toBe('Pryv Lab');
     // settings:read alone reads but does not write.
     await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'reader', password: 'reader-password', permissions: { settings: ['read'] } } });
     const jwt = await login('reader', 'reader-password');
     expect((await rest(t, 'GET', '/admin/settings', raw(jwt))).status).toBe(200);
-    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(jwt), body: { instanceName: 'x' } })).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(jwt), body: {} })).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
   });
 
   it('POST /notify re-applies the settings in this instance and answers {successes, failures}', async () => {
