@@ -35,6 +35,7 @@ export type ErrorTable = Record<ErrorCode, (e: OperationError) => RestAnswer>;
 function send(reply: FastifyReply, answer: RestAnswer) {
   reply.code(answer.status);
   if (answer.headers) reply.headers(answer.headers);
+  if (answer.text !== undefined) return reply.type('text/plain; charset=utf-8').send(answer.text);
   if (answer.status === 204 || answer.body === undefined) return reply.send();
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
 }

@@ -22,6 +22,8 @@ export interface OperationError {
 export interface RestAnswer {
   status: number;
   body?: unknown;
+  /** A plain-text body instead of JSON (Pryv's Joi validation texts). */
+  text?: string;
   headers?: Record<string, string>;
 }
 

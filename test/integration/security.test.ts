@@ -401,7 +401,7 @@ describe('issue 11 · 7, 8, 10, 12, 13: logs, bad input, answers, trust and orig
     expect(pl.body).toEqual([{ type: 'success', code: 200, data: { nickname: 'made-by-creator', email: 'made@ex.org' } }]);
     const pryv = await rest(t, 'POST', '/users', {
       headers: { authorization: creator.token },
-      body: { username: 'pryvmade', email: 'pryv@ex.org', password: 'pryv-password', permissions: {} },
+      body: { username: 'pryvmade', password: 'pryv-password', permissions: { users: [], settings: [], platformUsers: [] } },
     });
     expect(pryv.status).toBeLessThan(300);
     expect(await t.app.deps.db.knex('users').where('username', 'pryvmade').first()).toBeDefined();

@@ -10,7 +10,8 @@ const PERMISSION_SHORTFALLS = new Set(['PRIVILEGE_ESCALATION', 'DELETE_TARGET'])
 export const PRYV_ERRORS = {
   UNAUTHENTICATED: (e) => {
     // Unknown user and wrong password answer alike, so the login does not reveal which usernames exist.
-    if (e.extensions.reason === 'INVALID_CREDENTIALS') return pryvError(401, 'invalid-credentials', 'Authentication failed');
+    // Upstream's bare JSON string (the app only needs the status).
+    if (e.extensions.reason === 'INVALID_CREDENTIALS') return { status: 401, body: 'Authentication failed' };
     // A missing, unknown, expired or revoked token: upstream's one answer, on which the admin app signs out.
     return pryvError(401, 'invalid-access-token', 'Invalid token');
   },
@@ -20,10 +21,13 @@ export const PRYV_ERRORS = {
     e.extensions.rule !== undefined || PERMISSION_SHORTFALLS.has(String(e.extensions.reason))
       ? pryvError(401, 'forbidden', 'Insufficient permissions')
       : pryvError(403, 'forbidden', e.message),
-  BAD_USER_INPUT: (e) => pryvError(400, 'invalid-input', e.message),
-  // Upstream's wording: "User alice not found".
+  // Joi's texts go out as upstream sends them: plain text.
+  BAD_USER_INPUT: (e) => (e.extensions.joi ? { status: 400, text: e.message } : pryvError(400, 'invalid-input', e.message)),
+  // Upstream answers an unknown user with the bare JSON string "User alice not found".
   NOT_FOUND: (e) =>
-    pryvError(404, 'unknown-resource', e.extensions.entity ? `${String(e.extensions.entity)} ${String(e.extensions.id)} not found` : e.message),
+    e.extensions.entity === 'User'
+      ? { status: 404, body: `User ${String(e.extensions.id)} not found` }
+      : pryvError(404, 'unknown-resource', e.extensions.entity ? `${String(e.extensions.entity)} ${String(e.extensions.id)} not found` : e.message),
   CONFLICT: (e) => pryvError(409, 'item-already-exists', e.message),
   RATE_LIMITED: (e) => {
     const ms = Number(e.extensions.retryAfterMs ?? 1000);

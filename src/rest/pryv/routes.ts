@@ -4,6 +4,7 @@ import * as ops from '../operations/__generated__/operations';
 import { Answer, row, stringParam, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
 import { pryvError } from './errors';
 import { fromPryvSettings, toPryvSettings } from './settings';
+import { PRYV_BODIES, validatePryvBody } from './validation';
 
 /**
  * Every privilege the Pryv table names, and CONFIG (which is settings read + update): a permissions
@@ -33,7 +34,10 @@ export const PRYV_AUTH_ROWS: RouteRow[] = [
     method: 'POST',
     path: '/login',
     operation: ops.PryvLoginDocument,
-    variables: (req) => ({ username: stringField(req, 'username'), password: stringField(req, 'password') }),
+    variables: (req) => {
+      validatePryvBody(PRYV_BODIES.login, req.body);
+      return { username: stringField(req, 'username'), password: stringField(req, 'password') };
+    },
     // No token is read here: a stale one in the header must not turn a sign-in into a 401.
     token: () => null,
     serialize: (data) => ({ token: data.login.token }),
@@ -62,14 +66,16 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
     variables: (req) => ({ username: req.params.username }),
     serialize: (data, req) => {
       const [user] = data.staff.nodes;
-      return user ? { user: adminUser(user) } : new Answer(404, pryvError(404, 'unknown-resource', `User ${req.params.username} not found`).body);
+      return user ? { user: adminUser(user) } : new Answer(404, `User ${req.params.username} not found`);
     },
   }),
   row({
     method: 'POST',
     path: '/',
     operation: ops.PryvCreateAdminUserDocument,
-    variables: (req) => ({
+    variables: (req) => {
+      validatePryvBody(PRYV_BODIES.createUser, req.body);
+      return {
       input: {
         username: stringField(req, 'username'),
         password: stringField(req, 'password'),
@@ -77,7 +83,8 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
         // Every account the Pryv admin API creates is an admin-console user, listed whatever it holds.
         adminConsole: true,
       },
-    }),
+      };
+    },
     status: 201,
     serialize: (data) => ({ user: adminUser(data.createUsers[0]) }),
   }),
@@ -86,7 +93,7 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
     path: '/:username/permissions',
     operation: ops.PryvSetPermissionsDocument,
     variables: (req) => {
-      if (req.body.permissions === undefined) throw new BadInputError('permissions is required.', 'permissions');
+      validatePryvBody(PRYV_BODIES.permissions, req.body);
       return { username: req.params.username, privileges: fromPryvPermissions(req.body.permissions) as never, within: PRYV_PRIVILEGES as never };
     },
     serialize: (data) => ({ user: adminUser(data.setUserPrivileges) }),
@@ -103,11 +110,14 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
     path: '/:username/change-password',
     operation: ops.PryvChangePasswordDocument,
     variables: (req) => {
+      validatePryvBody(PRYV_BODIES.changePassword, req.body);
       const newPassword = stringField(req, 'newPassword');
-      if (req.body.newPasswordCheck !== newPassword) throw new BadInputError('newPassword and newPasswordCheck do not match.', 'newPasswordCheck');
+      if (req.body.newPasswordCheck !== newPassword) throw new BadInputError('Passwords do not match', 'newPasswordCheck');
       return { username: req.params.username, currentPassword: stringField(req, 'oldPassword'), newPassword };
     },
     serialize: () => ({}),
+    // Upstream: a wrong old password is 401 "Invalid password".
+    onError: (e) => (e.code === 'BAD_USER_INPUT' && e.extensions.field === 'input.currentPassword' ? pryvError(401, 'invalid-credentials', 'Invalid password') : undefined),
   }),
   deleteByUsername,
 ];
