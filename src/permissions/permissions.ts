@@ -60,6 +60,7 @@ export const mutationRules = {
   upsertGroup: newGroupOrOwnerOrCan(P.MANAGE_GROUPS),
   register: isPublic,
   createInvite: can(P.ISSUE_TOKENS),
+  createInvites: can(P.ISSUE_TOKENS),
   updateInvite: can(P.ISSUE_TOKENS),
   revokeInvite: can(P.ISSUE_TOKENS),
   deleteInvite: can(P.ISSUE_TOKENS),

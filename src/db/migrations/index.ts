@@ -12,6 +12,8 @@ import { Migration20261202060000 } from './sqlite/Migration20261202060000';
 import { Migration20261202060005 } from './postgresql/Migration20261202060005';
 import { Migration20261202070000 } from './sqlite/Migration20261202070000';
 import { Migration20261202070005 } from './postgresql/Migration20261202070005';
+import { Migration20261202071000 } from './sqlite/Migration20261202071000';
+import { Migration20261202071005 } from './postgresql/Migration20261202071005';
 
 /** Migrations are listed by class so the same list runs from ts-node, jest and dist/. Add new ones at the end. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -21,6 +23,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123004124_server_secrets', class: Migration20261123004124 },
   { name: 'Migration20261202060000_invite_role_ids', class: Migration20261202060000 },
   { name: 'Migration20261202070000_admin_console', class: Migration20261202070000 },
+  { name: 'Migration20261202071000_invite_last_use', class: Migration20261202071000 },
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122214413_initial', class: Migration20261122214413 },
@@ -30,4 +33,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123004130_server_secrets', class: Migration20261123004130 },
   { name: 'Migration20261202060005_invite_role_ids', class: Migration20261202060005 },
   { name: 'Migration20261202070005_admin_console', class: Migration20261202070005 },
+  { name: 'Migration20261202071005_invite_last_use', class: Migration20261202071005 },
 ];

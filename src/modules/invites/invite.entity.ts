@@ -74,6 +74,14 @@ export class Invite {
   @Field()
   @Property()
   createdAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true, description: 'When someone last registered with it.' })
+  @Property({ type: 'datetime', nullable: true })
+  lastUsedAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Who last registered with it (Pryv’s consumedBy).' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  lastUsedBy?: string | null;
 }
 
 export type InviteRecord = Invite;

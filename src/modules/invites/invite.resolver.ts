@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { Connection, PageArgs } from '../../graphql/pagination';
 import { Invite, InviteType, inviteState, inviteType } from './invite.entity';
@@ -67,6 +67,15 @@ export class InviteResolver {
   @Mutation(() => Invite)
   createInvite(@Ctx() { services }: Context, @Arg('input', () => CreateInviteInput) input: CreateInviteInput) {
     return services.invites.create(input);
+  }
+
+  @Mutation(() => [Invite], { description: 'Creates `count` (1–100) invites alike in one transaction (each with its own random token).' })
+  createInvites(
+    @Ctx() { services }: Context,
+    @Arg('count', () => Int) count: number,
+    @Arg('input', () => CreateInviteInput) input: CreateInviteInput,
+  ) {
+    return services.invites.createMany(count, input);
   }
 
   @Mutation(() => Invite, { description: 'Changes max uses or expiry of an invite named by token (or id).' })

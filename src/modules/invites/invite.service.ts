@@ -106,7 +106,19 @@ export class InviteService extends BaseService {
     return roles.map((r) => String(r.id));
   }
 
+  /** `count` invites alike (Pryv's batch of one-use invitations), all or none, one audit entry each. */
+  createMany(count: number, input: CreateInviteInput): Promise<Invite[]> {
+    if (!Number.isInteger(count) || count < 1 || count > 100) throw new BadInputError('count must be 1–100.', 'count');
+    if (input.token != null) throw new BadInputError('A batch of invites cannot share a chosen token.', 'input.token');
+    return this.createIn(count, input);
+  }
+
   async create(input: CreateInviteInput): Promise<Invite> {
+    const [invite] = await this.createIn(1, input);
+    return invite;
+  }
+
+  private async createIn(count: number, input: CreateInviteInput): Promise<Invite[]> {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new BadInputError('expiresAt must lie in the future.', 'input.expiresAt');
     }
@@ -116,27 +128,34 @@ export class InviteService extends BaseService {
       const privileges = normalizePrivileges(input.grants?.privileges ?? []);
       const roles = [...new Set(input.grants?.roles ?? [])];
       const roleIds = await this.checkGrants(em, privileges, roles, allowEscalation);
-      const token = input.token ?? newInviteToken();
-      if (await em.findOne(Invite, { token })) throw new ConflictError('That invite token is taken.', { field: 'token' });
-      const invite = em.create(Invite, {
-        token,
-        name: input.name ?? null,
-        maxUses: input.maxUses ?? null,
-        expiresAt: input.expiresAt ?? null,
-        grantPrivileges: privileges,
-        grantRoleIds: roleIds,
-        email: input.email?.toLowerCase() ?? null,
-        createdById: viewer.id,
-        createdByUsername: viewer.username,
-      });
+      const invites: Invite[] = [];
+      for (let i = 0; i < count; i++) {
+        const token = input.token ?? newInviteToken();
+        if (await em.findOne(Invite, { token })) throw new ConflictError('That invite token is taken.', { field: 'token' });
+        invites.push(
+          em.create(Invite, {
+            token,
+            name: input.name ?? null,
+            maxUses: input.maxUses ?? null,
+            expiresAt: input.expiresAt ?? null,
+            grantPrivileges: privileges,
+            grantRoleIds: roleIds,
+            email: input.email?.toLowerCase() ?? null,
+            createdById: viewer.id,
+            createdByUsername: viewer.username,
+          }),
+        );
+      }
       await em.flush();
-      this.ctx.services.audit.record(em, {
-        action: 'invite.create',
-        subjects: [inviteSubject(invite)],
-        data: { maxUses: invite.maxUses, expiresAt: invite.expiresAt, grants: { privileges, roles } },
-        message: `created an invite${invite.name ? ` (${invite.name})` : ''}`,
-      });
-      return invite;
+      for (const invite of invites) {
+        this.ctx.services.audit.record(em, {
+          action: 'invite.create',
+          subjects: [inviteSubject(invite)],
+          data: { maxUses: invite.maxUses, expiresAt: invite.expiresAt, grants: { privileges, roles } },
+          message: `created an invite${invite.name ? ` (${invite.name})` : ''}`,
+        });
+      }
+      return invites;
     });
   }
 

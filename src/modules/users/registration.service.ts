@@ -87,6 +87,10 @@ export class RegistrationService extends BaseService {
       if (email && (await em.findOne(User, { email }))) throw new ConflictError('Email is taken.', { field: 'email' });
 
       const user = em.create(User, { username: input.username, email, passwordHash });
+      if (invite) {
+        invite.lastUsedAt = new Date();
+        invite.lastUsedBy = input.username;
+      }
       const roles = first
         ? await em.find(Role, { name: 'admin', builtIn: true })
         : invite?.grantRoleIds.length

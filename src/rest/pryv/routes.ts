@@ -20,6 +20,18 @@ const adminUser = (u: { username: string; privileges: readonly string[] }) => ({
   permissions: toPryvPermissions(u.privileges),
 });
 
+/** service-register's invitation: times in milliseconds, `consumedAt`/`consumedBy` once used up. */
+function invitation(i: ops.PryvInvitationFragment) {
+  const usedUp = i.maxUses != null && i.uses >= i.maxUses;
+  return {
+    id: i.token,
+    createdAt: new Date(i.createdAt).getTime(),
+    createdBy: i.createdByUsername ?? null,
+    description: i.name ?? '',
+    ...(usedUp && i.lastUsedAt ? { consumedAt: new Date(i.lastUsedAt).getTime(), consumedBy: i.lastUsedBy ?? null } : {}),
+  };
+}
+
 /** Admin users and platform users are the same accounts: both DELETEs answer `{username}`. */
 const deleteByUsername = row({
   method: 'DELETE',
@@ -138,6 +150,27 @@ export const PRYV_ADMIN_ROWS: RouteRow[] = [
     variables: (req) => ({ patch: fromPryvSettings(req.body) }),
     serialize: (data) => ({ settings: toPryvSettings(data.patchSettings.settings as Record<string, unknown>) }),
   }),
+  // The register service's invitation tokens are Gatehouse's one-use invites.
+  row({
+    method: 'GET',
+    path: '/invitations',
+    operation: ops.PryvInvitationsDocument,
+    variables: () => ({}),
+    // An invite whose token the caller may not read (it grants more than they hold) is not listed.
+    serialize: (data) => ({ invitations: data.invites.nodes.filter((i) => i.token != null).map(invitation) }),
+  }),
+  row({
+    method: 'GET',
+    path: '/invitations/post',
+    operation: ops.PryvCreateInvitationsDocument,
+    variables: (req) => {
+      const count = Number(stringParam(req.query, 'count', true));
+      if (!Number.isInteger(count) || count < 1 || count > 100) throw new BadInputError('count must be an integer from 1 to 100.', 'count');
+      const message = stringParam(req.query, 'message', false);
+      return { count, message: message ? message.slice(0, 256) : null };
+    },
+    serialize: (data) => ({ data: data.createInvites.map(invitation) }),
+  }),
   row({
     method: 'POST',
     path: '/notify',
@@ -150,8 +183,6 @@ export const PRYV_ADMIN_ROWS: RouteRow[] = [
 export const PRYV_ADMIN_UNIMPLEMENTED: UnimplementedRow[] = [
   { method: 'GET', path: '/migrations' },
   { method: 'POST', path: '/migrations/apply' },
-  { method: 'GET', path: '/invitations' },
-  { method: 'GET', path: '/invitations/post' },
 ];
 
 export const PRYV_PLATFORM_ROWS: RouteRow[] = [

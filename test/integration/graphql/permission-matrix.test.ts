@@ -78,6 +78,7 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
     upsertGroup: 'authenticated',
     register: 'public',
     createInvite: { privilege: Privilege.ISSUE_TOKENS },
+    createInvites: { privilege: Privilege.ISSUE_TOKENS },
     updateInvite: { privilege: Privilege.ISSUE_TOKENS },
     revokeInvite: { privilege: Privilege.ISSUE_TOKENS },
     deleteInvite: { privilege: Privilege.ISSUE_TOKENS },

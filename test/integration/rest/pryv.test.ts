@@ -277,6 +277,7 @@ describe('Pryv.io admin API', () => {
   it('answers unknown paths with 404 unknown-resource and unbuilt upstream endpoints with 501', async () => {
     expect(await rest(t, 'GET', '/admin/nothing', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
     expect(await rest(t, 'GET', '/admin/migrations', raw(adminJwt))).toMatchObject({ status: 501, body: { error: { id: 'unsupported-operation' } } });
+    expect((await rest(t, 'POST', '/admin/migrations/apply', raw(adminJwt))).status).toBe(501);
     expect(await rest(t, 'DELETE', '/platform-users/carol/mfa', raw(adminJwt))).toMatchObject({ status: 501 });
   });
 });
@@ -387,5 +388,36 @@ describe('Pryv.io permissions mean what they mean upstream', () => {
     const pu = (await rest(t, 'POST', '/auth/login', { body: { username: 'pu-deleter', password: 'pu-deleter-password' } })).body.token;
     expect((await rest(t, 'DELETE', '/platform-users/viewer0', raw(pu))).status).toBe(401);
     expect(await rest(t, 'DELETE', '/users/viewer0', raw(lead))).toMatchObject({ status: 200, body: { username: 'viewer0' } });
+  });
+
+  it('GET /admin/invitations/post?count=&message= makes one-use invitations; GET /admin/invitations lists them, consumed ones with who and when', async () => {
+    const lead = (await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'lead-password-1' } })).body.token;
+    const made = await rest(t, 'GET', '/admin/invitations/post?count=3&message=for%20the%20lab', raw(lead));
+    expect(made.status).toBe(200);
+    expect(made.body.data).toHaveLength(3);
+    for (const inv of made.body.data) {
+      expect(inv).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/), createdAt: expect.any(Number), createdBy: 'lead', description: 'for the lab' });
+    }
+    // One of them is used to register.
+    const reg = await rest(t, 'POST', '/graphql', {
+      body: { query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: 'newbie', password: 'newbie-password', inviteToken: made.body.data[0].id } } },
+    });
+    expect(reg.body.errors).toBeUndefined();
+    const list = await rest(t, 'GET', '/admin/invitations', raw(lead));
+    expect(list.status).toBe(200);
+    const byId = new Map(list.body.invitations.map((i: { id: string }) => [i.id, i]));
+    expect(byId.get(made.body.data[0].id)).toEqual({ ...made.body.data[0], consumedAt: expect.any(Number), consumedBy: 'newbie' });
+    expect(byId.get(made.body.data[1].id)).toEqual(made.body.data[1]);
+    // A used invitation cannot be used again.
+    const again = await rest(t, 'POST', '/graphql', {
+      body: { query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: 'newbie2', password: 'newbie-password', inviteToken: made.body.data[0].id } } },
+    });
+    expect(again.body.errors[0].extensions.reason).toBe('INVALID_INVITE');
+    expect((await rest(t, 'GET', '/admin/invitations/post?count=0', raw(lead))).status).toBe(400);
+    expect((await rest(t, 'GET', '/admin/invitations/post?count=1000', raw(lead))).status).toBe(400);
+    // Issuing invitations needs ISSUE_TOKENS.
+    await createUser(t, { username: 'reader2', password: 'reader2-password', privileges: ['VIEW_CONFIG'] });
+    const reader = (await rest(t, 'POST', '/auth/login', { body: { username: 'reader2', password: 'reader2-password' } })).body.token;
+    expect(await rest(t, 'GET', '/admin/invitations', raw(reader))).toMatchObject({ status: 401, body: { error: { message: 'Insufficient permissions' } } });
   });
 });
