@@ -104,6 +104,15 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     bodyLimit: 1024 * 1024,
   });
   const log = server.log;
+  // An empty body sent as JSON (a DELETE from a client that always sets Content-Type) is no body, as
+  // Express's body-parser treats it; anything else goes through Fastify's own parser (with its
+  // __proto__ and constructor poisoning checks).
+  const jsonParser = server.getDefaultJsonParser('error', 'error');
+  server.removeContentTypeParser('application/json');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' || body.length === 0) return done(null, undefined);
+    return jsonParser(req, String(body), done);
+  });
   const orm = opts.orm ?? (await createOrm(config.database, { migrate: config.migrate }));
   const writer = (orm.em as SqlEntityManager).getKnex();
   // Hot reads on a SQLite file go through their own small pool: in WAL mode readers do not wait for the

@@ -421,3 +421,25 @@ describe('Pryv.io permissions mean what they mean upstream', () => {
     expect(await rest(t, 'GET', '/admin/invitations', raw(reader))).toMatchObject({ status: 401, body: { error: { message: 'Insufficient permissions' } } });
   });
 });
+
+describe('bodies', () => {
+  it('DELETE with Content-Type application/json and no body is a request without a body (as Express reads it), and poisoned JSON is refused', async () => {
+    const t = await startTestApp();
+    try {
+      await createUser(t, { username: 'lead', password: 'lead-password-1', roles: ['admin'] });
+      await createUser(t, { username: 'victim' });
+      const jwt = (await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'lead-password-1' } })).body.token;
+      const res = await fetch(`${t.url}/platform-users/victim`, { method: 'DELETE', headers: { authorization: jwt, 'content-type': 'application/json' } });
+      expect([res.status, await res.json()]).toEqual([200, { username: 'victim' }]);
+      const poisoned = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ viewer { id } }","__proto__":{"polluted":true}}',
+      });
+      expect(poisoned.status).toBe(400);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});
