@@ -36,6 +36,7 @@ import { telodendriaDialect } from './rest/telodendria';
 import { pryvDialects } from './rest/pryv';
 import { mountSocks } from './rest/socks';
 import { matrixClientDialect } from './rest/matrix';
+import { nodeInfoDialect, wellKnownDialect } from './rest/nodeinfo';
 import formbody from '@fastify/formbody';
 import type { Lifecycle } from './modules/process/process.service';
 
@@ -236,7 +237,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   await server.register(fastifyApollo(apollo), { path: '/graphql', context: contextFor });
 
   await server.register(formbody);
-  for (const dialect of [pleromaDialect, mastodonApiDialect, oauthDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects]) await mountDialect(server, apollo, deps, dialect);
+  for (const dialect of [pleromaDialect, mastodonApiDialect, oauthDialect, nodeInfoDialect, wellKnownDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects]) await mountDialect(server, apollo, deps, dialect);
   await mountSocks(server, apollo, deps);
 
   server.get('/healthz', async (_req, reply) => {

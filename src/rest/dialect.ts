@@ -37,7 +37,9 @@ function send(reply: FastifyReply, answer: RestAnswer) {
   if (answer.headers) reply.headers(answer.headers);
   if (answer.text !== undefined) return reply.type('text/plain; charset=utf-8').send(answer.text);
   if (answer.status === 204 || answer.body === undefined) return reply.send();
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
+  // A content type the answer names itself (nodeinfo's profile) is kept.
+  if (!answer.headers?.['content-type']) reply.type('application/json; charset=utf-8');
+  return reply.send(JSON.stringify(answer.body));
 }
 
 function restRequest(req: FastifyRequest): RestRequest {

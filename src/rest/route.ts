@@ -67,6 +67,7 @@ export class Answer implements RestAnswer {
   constructor(
     readonly status: number,
     readonly body?: unknown,
+    readonly headers?: Record<string, string>,
   ) {}
 }
 

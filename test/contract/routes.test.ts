@@ -4,6 +4,7 @@ import { pleromaDialect } from '../../src/rest/pleroma';
 import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
 import { telodendriaDialect } from '../../src/rest/telodendria';
 import { matrixClientDialect } from '../../src/rest/matrix';
+import { nodeInfoDialect, wellKnownDialect } from '../../src/rest/nodeinfo';
 import { pryvDialects } from '../../src/rest/pryv';
 import { MESSAGES } from '../../src/rest/socks/messages';
 import type { Dialect } from '../../src/rest/dialect';
@@ -15,6 +16,8 @@ const DIALECTS: Array<{ dialect: Dialect; testFile: string }> = [
   { dialect: oauthDialect, testFile: 'integration/rest/mastodon.test.ts' },
   { dialect: telodendriaDialect, testFile: 'integration/rest/telodendria.test.ts' },
   { dialect: matrixClientDialect, testFile: 'integration/rest/matrix.test.ts' },
+  { dialect: nodeInfoDialect, testFile: 'integration/rest/nodeinfo.test.ts' },
+  { dialect: wellKnownDialect, testFile: 'integration/rest/nodeinfo.test.ts' },
   ...pryvDialects.map((dialect) => ({ dialect, testFile: 'integration/rest/pryv.test.ts' })),
 ];
 

@@ -13,6 +13,7 @@ import { buildBaseSchema } from '../../src/graphql/schema';
 import type { Dialect } from '../../src/rest/dialect';
 import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
 import { matrixClientDialect } from '../../src/rest/matrix';
+import { nodeInfoDialect, wellKnownDialect } from '../../src/rest/nodeinfo';
 import { pleromaDialect } from '../../src/rest/pleroma';
 import { pryvDialects } from '../../src/rest/pryv';
 import { MESSAGES } from '../../src/rest/socks/messages';
@@ -30,7 +31,7 @@ import { createUser } from '../helpers/factories';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RUNS = { rest: 16, socks: 30, mutation: 40 };
 
-const DIALECTS: Dialect[] = [pleromaDialect, mastodonApiDialect, oauthDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects];
+const DIALECTS: Dialect[] = [pleromaDialect, mastodonApiDialect, oauthDialect, nodeInfoDialect, wellKnownDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects];
 
 /** Strings that have broken servers: NUL, SQL, paths, dates that are not, huge numbers as text, unicode. */
 const nasty = fc.constantFrom(
