@@ -8,7 +8,7 @@ import { PrivilegeResolver } from '../modules/privileges/privilege.resolver';
 import { RoleResolver } from '../modules/roles/role.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import { InviteResolver } from '../modules/invites/invite.resolver';
-import { ReportGroupResolver, ReportResolver } from '../modules/reports/report.resolver';
+import { ReportGroupResolver, ReportNoteResolver, ReportResolver } from '../modules/reports/report.resolver';
 import { SettingsResolver } from '../modules/settings/settings.resolver';
 import { ProcessResolver } from '../modules/process/process.resolver';
 import { KvResolver } from '../modules/kv/kv.resolver';
@@ -26,6 +26,7 @@ export const RESOLVERS = [
   InviteResolver,
   ReportResolver,
   ReportGroupResolver,
+  ReportNoteResolver,
   SettingsResolver,
   ProcessResolver,
   KvResolver,

@@ -120,3 +120,11 @@ export class ReportResolver {
     return services.reports.assign(reportId, assigneeId);
   }
 }
+
+@Resolver(() => ReportNote)
+export class ReportNoteResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The note’s author; null once that account is deleted.' })
+  author(@Root() note: ReportNote, @Ctx() { loaders }: Context) {
+    return note.authorId == null ? null : loaders.userById.load(note.authorId);
+  }
+}

@@ -1,3 +1,4 @@
+import sanitizeHtml from 'sanitize-html';
 import type { PleromaInviteFragment, PleromaReportFragment, PleromaUserFragment } from '../operations/__generated__/operations';
 
 /**
@@ -99,15 +100,33 @@ export function pleromaInvite(i: PleromaInviteFragment) {
   };
 }
 
+/**
+ * admin-fe renders report comments, statuses and notes as HTML (v-html): what anyone typed goes out
+ * reduced to a safe subset (sanitize-html), so a note holding `<img onerror=…>` stays inert.
+ */
+const SAFE_HTML: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'br', 'span', 'b', 'strong', 'i', 'em', 'u', 's', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a'],
+  allowedAttributes: { a: ['href', 'rel', 'class'], span: ['class'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener noreferrer' }) },
+};
+export const safeHtml = (text: string) => sanitizeHtml(text, SAFE_HTML);
+
 export function pleromaReport(r: PleromaReportFragment) {
   return {
     id: r.id,
     account: pleromaAccount(r.account),
     actor: pleromaAccount(r.reporter),
-    content: r.comment ?? null,
+    content: r.comment == null ? null : safeHtml(r.comment),
     created_at: r.createdAt,
-    statuses: r.content.map((c) => ({ id: c.id, uri: c.uri, url: c.uri, content: c.text ?? '' })),
+    statuses: r.content.map((c) => ({ id: c.id, uri: c.uri, url: c.uri, content: safeHtml(c.text ?? '') })),
     state: r.state,
-    notes: r.notes.map((n) => ({ id: n.id, content: n.content, user: { nickname: n.authorUsername }, created_at: n.createdAt })),
+    notes: r.notes.map((n) => ({
+      id: Number(n.id),
+      content: safeHtml(n.content),
+      // admin-fe shows the author from user.{id, nickname, avatar}; a deleted author keeps their name.
+      user: pleromaAccount(n.author) ?? { id: null, nickname: n.authorUsername, avatar: '' },
+      created_at: n.createdAt,
+    })),
   };
 }

@@ -301,6 +301,26 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
     expect((await rest(t, 'DELETE', P(`/reports/${reportIds[0]}/notes/${notes[0].id}`), { token: mod.token })).status).toBe(404);
   });
 
+  it('GET /reports/:id: notes carry their author as an account with id, and every text admin-fe renders as HTML is sanitised', async () => {
+    const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script><b>bold</b> <a href="javascript:alert(3)">x</a> <a href="https://ok.example">ok</a>';
+    expect((await rest(t, 'POST', P(`/reports/${reportIds[1]}/notes`), { token: mod.token, body: { content: hostile } })).status).toBe(204);
+    const report = (await rest(t, 'GET', P(`/reports/${reportIds[1]}`), { token: mod.token })).body;
+    const note = report.notes.at(-1);
+    expect(note.user).toMatchObject({ id: mod.id, nickname: 'mod', avatar: expect.any(String) });
+    expect(typeof note.id).toBe('number');
+    expect(note.content).not.toMatch(/onerror|<script|javascript:|<img/i);
+    expect(note.content).toContain('<b>bold</b>');
+    expect(note.content).toContain('href="https://ok.example"');
+    // The stored note is kept as written (GraphQL clients decide how to show it).
+    const raw = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ query: `{ report(id: "${reportIds[1]}") { notes { content author { username } } } }` }),
+    });
+    const notes = ((await raw.json()) as any).data.report.notes;
+    expect(notes.at(-1)).toEqual({ content: hostile, author: { username: 'mod' } });
+  });
+
   it('GET /grouped_reports groups by reported account', async () => {
     const res = await rest(t, 'GET', P('/grouped_reports'), { token: mod.token });
     expect(res.status).toBe(200);
