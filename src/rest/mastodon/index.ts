@@ -84,6 +84,38 @@ const API_ROWS: RouteRow[] = [
   }),
 ];
 
+/** Mastodon's instance document (v1), from the settings; Gatehouse has no posts and no peers. */
+API_ROWS.push(
+  row({
+    method: 'GET',
+    path: '/instance',
+    operation: ops.NodeInfoDocument,
+    variables: () => ({}),
+    token: () => null,
+    serialize: (data) => {
+      const s = data.serverInfo;
+      const url = new URL(s.publicUrl);
+      return {
+        uri: url.host,
+        title: s.instanceName,
+        short_description: '',
+        description: '',
+        email: '',
+        version: `3.0.0 (compatible; Gatehouse ${s.version})`,
+        urls: { streaming_api: '' },
+        stats: { user_count: s.usage.users, status_count: 0, domain_count: 0 },
+        thumbnail: null,
+        languages: ['en'],
+        registrations: s.registrationMode === 'open',
+        approval_required: false,
+        invites_enabled: s.registrationMode === 'invite',
+        contact_account: null,
+        rules: [],
+      };
+    },
+  }),
+);
+
 const OAUTH_ROWS: RouteRow[] = [
   row({
     method: 'POST',
@@ -130,5 +162,12 @@ const common = {
   badRequest: (message: string) => ({ status: 400, body: { error: message } }),
 };
 
-export const mastodonApiDialect: Dialect = { name: 'mastodon', prefixes: ['/api/v1'], rows: API_ROWS, ...common };
+export const mastodonApiDialect: Dialect = {
+  name: 'mastodon',
+  prefixes: ['/api/v1'],
+  rows: API_ROWS,
+  ...common,
+  // admin-fe's statuses page lists known instances: a Gatehouse federates with none.
+  statics: [{ method: 'GET', path: '/instance/peers', answer: { status: 200, body: [] } }],
+};
 export const oauthDialect: Dialect = { name: 'oauth', prefixes: ['/oauth'], rows: OAUTH_ROWS, ...common };

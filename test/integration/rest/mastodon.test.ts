@@ -53,6 +53,13 @@ describe('Mastodon/OAuth endpoints', () => {
     expect((await rest(t, 'GET', '/api/v1/accounts/verify_credentials')).status).toBe(401);
   });
 
+  it('GET /instance answers the Mastodon instance document from the settings; GET /instance/peers an empty list', async () => {
+    const res = await rest(t, 'GET', '/api/v1/instance');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ title: 'Gatehouse', registrations: false, invites_enabled: true, stats: { user_count: expect.any(Number), status_count: 0 } });
+    expect(await rest(t, 'GET', '/api/v1/instance/peers')).toMatchObject({ status: 200, body: [] });
+  });
+
   it('POST /reports files a report (account_id, status_ids, comment)', async () => {
     const reporter = await createUser(t);
     const res = await rest(t, 'POST', '/api/v1/reports', {
