@@ -3,6 +3,14 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** ActivityPub actor types (Akkoma actor_types). */
+export type ActorType =
+  | 'APPLICATION'
+  | 'GROUP'
+  | 'ORGANIZATION'
+  | 'PERSON'
+  | 'SERVICE';
+
 export type AuditFilter = {
   /** An action (user.deactivate) or a family (user). */
   action?: string | null | undefined;
@@ -203,11 +211,17 @@ export type UpdateUserInput = {
 export type UserFilter = {
   /** true: active only; false: deactivated only. */
   active?: boolean | null | undefined;
+  /** ActivityPub actor types to match (Akkoma actor_types[]). Every Gatehouse account is a PERSON. */
+  actorTypes?: Array<ActorType> | null | undefined;
+  /** Users holding every one of these roles (by name). */
+  allRoles?: Array<string> | null | undefined;
   approved?: boolean | null | undefined;
   /** Substring of the display name. */
   displayName?: string | null | undefined;
   email?: string | null | undefined;
   emailConfirmed?: boolean | null | undefined;
+  /** Exactly this email address (case-sensitive, as Akkoma matches it). */
+  emailIs?: string | null | undefined;
   /** Members of this group. */
   group?: string | null | undefined;
   /** Every Gatehouse account is local: false matches none (Pleroma "external"). */

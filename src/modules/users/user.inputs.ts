@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
 import { Privilege } from '../privileges/privilege.enum';
 
@@ -76,6 +76,15 @@ export class UpdateUserInput {
   currentPassword?: string | null;
 }
 
+export enum ActorType {
+  APPLICATION = 'Application',
+  GROUP = 'Group',
+  ORGANIZATION = 'Organization',
+  PERSON = 'Person',
+  SERVICE = 'Service',
+}
+registerEnumType(ActorType, { name: 'ActorType', description: 'ActivityPub actor types (Akkoma actor_types).' });
+
 @InputType()
 export class UserFilter {
   @Field(() => String, { nullable: true, description: 'Substring of username, email or display name.' })
@@ -128,6 +137,24 @@ export class UserFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'true: staff (holding a privilege directly or by role) only; false: the others.' })
   staff?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Exactly this email address (case-sensitive, as Akkoma matches it).' })
+  @IsOptional()
+  @MaxLength(320)
+  emailIs?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Users holding every one of these roles (by name).' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  allRoles?: string[] | null;
+
+  @Field(() => [ActorType], {
+    nullable: true,
+    description: 'ActivityPub actor types to match (Akkoma actor_types[]). Every Gatehouse account is a PERSON.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(5)
+  actorTypes?: ActorType[] | null;
 }
 
 export class BulkIds {

@@ -70,6 +70,9 @@ export interface UserFilterValues {
   staff?: boolean | null;
   /** Exact usernames. */
   usernames?: string[] | null;
+  emailIs?: string | null;
+  allRoles?: string[] | null;
+  actorTypes?: string[] | null;
 }
 
 function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Knex.QueryBuilder {
@@ -109,6 +112,12 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
     qb.whereExists(knex('group_members as fgm').whereRaw('fgm.user_id = u.id').where('fgm.group_id', f.groupId));
   }
   if (f.usernames) qb.whereIn('u.username', f.usernames);
+  if (f.emailIs) qb.where('u.email', f.emailIs);
+  for (const role of f.allRoles ?? []) {
+    qb.whereExists(knex('user_roles as aur').join('roles as ar', 'ar.id', 'aur.role_id').whereRaw('aur.user_id = u.id').where('ar.name', role));
+  }
+  // Every Gatehouse account is a Person.
+  if (f.actorTypes && !f.actorTypes.includes('Person')) qb.whereRaw('1 = 0');
   if (f.staff != null) {
     const holdsAny = (w: Knex.QueryBuilder) =>
       w.where('u.admin_console', true).orWhere('u.privileges', '<>', '').orWhereExists(
@@ -121,7 +130,10 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
 }
 
 const isEmptyFilter = (f: UserFilterValues) =>
-  Object.values(f).every((v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0));
+  Object.entries(f).every(
+    // An empty actorTypes list matches nothing: it is a filter.
+    ([k, v]) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0 && k !== 'actorTypes'),
+  );
 
 /** The unfiltered list, the hot path of every admin screen: fixed SQL texts, no query builder. */
 const PLAIN_LIST = {
@@ -131,21 +143,29 @@ const PLAIN_LIST = {
   count: 'select count(*) as n from users',
 };
 
-/** One keyset (or offset) page of users in id order, plus a lazy count. Reads plain rows. */
-export async function listUsers(db: Db, filter: UserFilterValues, page: PageRequest) {
+/** The same texts, newest first (Akkoma's admin list order). */
+const PLAIN_LIST_DESC = {
+  first: `select ${USER_COLUMNS.join(', ')} from users u order by u.id desc limit ?`,
+  after: `select ${USER_COLUMNS.join(', ')} from users u where u.id < ? order by u.id desc limit ?`,
+  offset: `select ${USER_COLUMNS.join(', ')} from users u order by u.id desc limit ? offset ?`,
+};
+
+/** One keyset (or offset) page of users in id order (or newest first), plus a lazy count. Reads plain rows. */
+export async function listUsers(db: Db, filter: UserFilterValues, page: PageRequest, newestFirst = false) {
   if (isEmptyFilter(filter)) {
+    const texts = newestFirst ? PLAIN_LIST_DESC : PLAIN_LIST;
     const rows =
       page.afterId != null
-        ? await db.rows(PLAIN_LIST.after, [page.afterId, page.limit + 1])
+        ? await db.rows(texts.after, [page.afterId, page.limit + 1])
         : page.offset
-          ? await db.rows(PLAIN_LIST.offset, [page.limit + 1, page.offset])
-          : await db.rows(PLAIN_LIST.first, [page.limit + 1]);
+          ? await db.rows(texts.offset, [page.limit + 1, page.offset])
+          : await db.rows(texts.first, [page.limit + 1]);
     const count = async () => Number((await db.rows<{ n: unknown }>(PLAIN_LIST.count, []))[0].n);
     return { rows: rows.map(mapUserRow), count };
   }
   const qb = applyUserFilter(db, db.knex('users as u').select(USER_COLUMNS), filter);
-  if (page.afterId != null) qb.where('u.id', '>', page.afterId);
-  qb.orderBy('u.id', 'asc').limit(page.limit + 1);
+  if (page.afterId != null) qb.where('u.id', newestFirst ? '<' : '>', page.afterId);
+  qb.orderBy('u.id', newestFirst ? 'desc' : 'asc').limit(page.limit + 1);
   if (page.offset) qb.offset(page.offset);
   const rows = (await qb) as Array<Record<string, unknown>>;
   const count = async () => {

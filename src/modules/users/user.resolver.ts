@@ -32,13 +32,15 @@ export class UserResolver {
     return id != null ? services.users.get(id) : services.users.getByUsername(username!);
   }
 
-  @Query(() => UserConnection, { description: 'Users in creation order, filtered and paged.' })
+  @Query(() => UserConnection, { description: 'Users in creation order (or newest first), filtered and paged.' })
   async users(
     @Ctx() { services }: Context,
     @Args() page: PageArgs,
     @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
+    @Arg('newestFirst', () => Boolean, { defaultValue: false, description: 'Newest account first (Akkoma’s admin list order); cursors follow it.' })
+    newestFirst?: boolean,
   ) {
-    const { nodes, pageInfo, count } = await services.users.list(filter, page);
+    const { nodes, pageInfo, count } = await services.users.list(filter, page, newestFirst);
     return new UserConnection(nodes as User[], pageInfo, count);
   }
 

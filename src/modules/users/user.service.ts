@@ -41,13 +41,14 @@ export class UserService extends BaseService {
     return PrivilegeService.effective(user.privileges, roles.map((r) => r.privileges));
   }
 
-  async list(filter: (UserFilter & { usernames?: string[] | null }) | null | undefined, args: PageArgs) {
+  async list(filter: (UserFilter & { usernames?: string[] | null }) | null | undefined, args: PageArgs, newestFirst = false) {
     const page = pageRequest(args);
     if (filter?.usernames && filter.usernames.length > MAX_BULK) throw new BadInputError(`usernames may hold at most ${MAX_BULK} items.`, 'usernames');
     const { rows, count } = await listUsers(
       this.ctx.db,
       { ...filter, groupId: filter?.group != null ? parseId(filter.group, 'filter.group') : null },
       page,
+      newestFirst,
     );
     return { ...toPage(rows, page.limit), count };
   }

@@ -9,7 +9,11 @@ export const PLEROMA_ERRORS = {
   UNAUTHENTICATED: () => error(403, 'Invalid credentials.'),
   // A denial by the permission map reads as Akkoma's; a domain refusal keeps its own sentence.
   FORBIDDEN: (e) => error(403, e.extensions.rule !== undefined ? 'User is not a staff member.' : e.message),
-  BAD_USER_INPUT: (e) => error(400, e.message),
+  // A parameter failing Akkoma's OpenAPI schema also lists the failure as OpenApiSpex renders it.
+  BAD_USER_INPUT: (e) =>
+    typeof e.extensions.pointer === 'string'
+      ? { status: 400, body: { error: e.message, errors: [{ title: 'Invalid value', source: { pointer: e.extensions.pointer }, message: e.message }] } }
+      : error(400, e.message),
   NOT_FOUND: () => error(404, 'Not found'),
   CONFLICT: (e) => error(409, e.message),
   RATE_LIMITED: (e) => error(429, e.message),

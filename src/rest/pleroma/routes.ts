@@ -29,22 +29,42 @@ function page(req: RestRequest, defaultSize = 50) {
   return { first: size, offset: (pageNo - 1) * size, size };
 }
 
-/** Akkoma's `filters` words onto the GraphQL user filter. */
+const ACTOR_TYPES = ['Application', 'Group', 'Organization', 'Person', 'Service'];
+
+/**
+ * Akkoma's list parameters onto the GraphQL user filter: `query` matches the nickname only, `name` the
+ * display name, `email` exactly; `tags[]` any; `actor_types[]` from Akkoma's enum; `filters` words
+ * combine with AND (unknown words dropped), so contradictory words match nothing, as upstream.
+ */
 function userFilter(req: RestRequest) {
   const p = params(req);
   const words = new Set(listParam(p, 'filters') ?? []);
-  const roles = [...(words.has('is_admin') ? ['admin'] : []), ...(words.has('is_moderator') ? ['moderator'] : [])];
   const str = (k: string) => (typeof p[k] === 'string' && p[k] !== '' ? (p[k] as string) : undefined);
+  const actorTypes = listParam(p, 'actor_types');
+  for (const t of actorTypes ?? []) {
+    if (!ACTOR_TYPES.includes(t)) throw new BadInputError(`${t} - Invalid value for enum.`, 'actor_types', { pointer: '/actor_types' });
+  }
+  const wanted: Record<'active' | 'approved' | 'emailConfirmed', Set<boolean>> = { active: new Set(), approved: new Set(), emailConfirmed: new Set() };
+  if (words.has('active')) ['active', 'approved', 'emailConfirmed'].forEach((k) => wanted[k as keyof typeof wanted].add(true));
+  if (words.has('deactivated')) wanted.active.add(false);
+  if (words.has('need_approval')) wanted.approved.add(false);
+  if (words.has('unconfirmed')) wanted.emailConfirmed.add(false);
+  const contradiction = Object.values(wanted).some((v) => v.size > 1);
+  const one = (v: Set<boolean>) => (v.size === 1 ? [...v][0] : undefined);
+  const roles = [...(words.has('is_admin') ? ['admin'] : []), ...(words.has('is_moderator') ? ['moderator'] : [])];
   return {
-    query: str('query'),
+    username: str('query'),
     displayName: str('name'),
-    email: str('email'),
+    emailIs: str('email'),
     tags: listParam(p, 'tags'),
-    roles: roles.length ? roles : undefined,
-    local: words.has('external') && !words.has('local') ? false : undefined,
-    active: words.has('active') && !words.has('deactivated') ? true : words.has('deactivated') && !words.has('active') ? false : undefined,
-    approved: words.has('need_approval') ? false : undefined,
-    emailConfirmed: words.has('unconfirmed') ? false : undefined,
+    allRoles: roles.length ? roles : undefined,
+    // Every Gatehouse account is local: `external` matches none.
+    local: words.has('external') ? false : undefined,
+    active: one(wanted.active),
+    approved: one(wanted.approved),
+    emailConfirmed: one(wanted.emailConfirmed),
+    // Contradictory words (active,deactivated) match nothing: an empty actor-type list is such a filter.
+    actorTypes: contradiction ? [] : (actorTypes?.map((t) => t.toUpperCase()) as never),
   };
 }
 

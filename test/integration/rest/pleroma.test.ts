@@ -51,7 +51,7 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     expect((await rest(t, 'POST', P('/users'), { token: admin.token, body: {} })).status).toBe(400);
   });
 
-  it('GET /users lists with filters and paging in the upstream shape', async () => {
+  it('GET /users lists newest first with Akkoma\'s filters (query on nickname only, exact email, AND of filter words, actor_types[]) and paging in the upstream shape', async () => {
     const res = await rest(t, 'GET', P('/users?page=1&page_size=2'), { token: mod.token });
     expect(res.status).toBe(200);
     expect(res.contentType).toMatch(/application\/json/);
@@ -59,19 +59,35 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     expect(res.body.page_size).toBe(2);
     expect(res.body.users).toHaveLength(2);
     expect(Object.keys(res.body.users[0]).sort()).toEqual([...USER_KEYS].sort());
+    // Newest account first (id DESC), as Akkoma sorts since 2021.
+    expect(res.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['bob', 'alice']);
     const p3 = await rest(t, 'GET', P('/users?page=3&page_size=2'), { token: mod.token });
-    expect(p3.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['bob']);
+    expect(p3.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['admin']);
     const admins = await rest(t, 'GET', P('/users?filters=is_admin'), { token: mod.token });
     expect(admins.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['admin']);
     expect(admins.body.users[0].roles).toEqual({ admin: true, moderator: false });
-    const staff = await rest(t, 'GET', P('/users?filters=is_admin,is_moderator'), { token: mod.token });
-    expect(staff.body.count).toBe(2);
+    // Filter words combine with AND: nobody is both admin and moderator; local,external matches nothing.
+    const both = await rest(t, 'GET', P('/users?filters=is_admin,is_moderator'), { token: mod.token });
+    expect(both.body.count).toBe(0);
     const external = await rest(t, 'GET', P('/users?filters=external'), { token: mod.token });
     expect(external.body).toEqual({ users: [], count: 0, page_size: 50 });
+    expect((await rest(t, 'GET', P('/users?filters=local,external'), { token: mod.token })).body.count).toBe(0);
+    expect((await rest(t, 'GET', P('/users?filters=active,deactivated'), { token: mod.token })).body.count).toBe(0);
+    expect((await rest(t, 'GET', P('/users?filters=local,nonsense'), { token: mod.token })).body.count).toBe(5);
     const q = await rest(t, 'GET', P('/users?query=ALI'), { token: mod.token });
     expect(q.body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['alice']);
-    const byMail = await rest(t, 'GET', P('/users?email=bob@'), { token: mod.token });
-    expect(byMail.body.count).toBe(1);
+    // query matches the nickname only, not the email.
+    expect((await rest(t, 'GET', P('/users?query=ex.org'), { token: mod.token })).body.count).toBe(0);
+    expect((await rest(t, 'GET', P('/users?email=bob@'), { token: mod.token })).body.count).toBe(0);
+    expect((await rest(t, 'GET', P('/users?email=bob@ex.org'), { token: mod.token })).body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['bob']);
+    // actor_types[]: every account is a Person; an unknown type is Akkoma's schema error.
+    expect((await rest(t, 'GET', P('/users?actor_types[]=Person'), { token: mod.token })).body.count).toBe(5);
+    expect((await rest(t, 'GET', P('/users?actor_types[]=Service&actor_types[]=Application'), { token: mod.token })).body.count).toBe(0);
+    const bot = await rest(t, 'GET', P('/users?actor_types[]=Bot'), { token: mod.token });
+    expect(bot).toMatchObject({
+      status: 400,
+      body: { error: 'Bot - Invalid value for enum.', errors: [{ title: 'Invalid value', source: { pointer: '/actor_types' }, message: 'Bot - Invalid value for enum.' }] },
+    });
     expect((await rest(t, 'GET', P('/users?page=0'), { token: mod.token })).status).toBe(400);
   });
 
