@@ -1,6 +1,7 @@
 import { BadInputError, NotFoundError } from '../../errors/errors';
 import * as ops from '../operations/__generated__/operations';
 import { Answer, intParam, listParam, row, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
+import { PLEROMA_ERRORS } from './errors';
 import { expiresAtFromDate, pleromaAccount, pleromaInvite, pleromaLogItem, pleromaReport, pleromaUser } from './serializers';
 
 /** Request parameters may come in the query string or the JSON body (DELETE included). */
@@ -106,30 +107,35 @@ export const PLEROMA_ROWS: RouteRow[] = [
       };
     },
     serialize: (data) => data.createUsers.map((u) => ({ type: 'success', code: 200, data: { nickname: u.username, email: u.email } })),
-    // Akkoma answers a taken nickname or email with an array of per-user errors (nothing is created).
-    onError: (e, req) =>
-      e.code === 'CONFLICT'
-        ? {
-            status: 409,
-            body: (req.body.users as Array<Record<string, unknown>>).map((u) => ({
-              type: 'error',
-              code: 409,
-              error: e.message,
-              data: { nickname: u?.nickname ?? null, email: u?.email ?? null },
-            })),
-          }
-        : undefined,
+    // Akkoma answers a taken nickname or email with one item per submitted user, in reverse order (it
+    // walks its Ecto.Multi backwards): the user that hit the constraint carries "<field> has already been
+    // taken", the others an empty error. Nothing is created.
+    onError: (e, req) => {
+      if (e.code !== 'CONFLICT') return undefined;
+      const field = e.extensions.field === 'email' ? 'email' : 'nickname';
+      const value = String(e.extensions.value ?? '').toLowerCase();
+      const users = req.body.users as Array<Record<string, unknown>>;
+      const culprit = users.findIndex((u) => String(u?.[field] ?? '').toLowerCase() === value);
+      return {
+        status: 409,
+        body: users
+          .map((u, i) => ({
+            type: 'error',
+            code: 409,
+            error: i === culprit ? `${field} has already been taken` : '',
+            data: { nickname: u?.nickname ?? null, email: u?.email ?? null },
+          }))
+          .reverse(),
+      };
+    },
   }),
   row({
     method: 'DELETE',
     path: '/users',
     operation: ops.PleromaDeleteUsersDocument,
     variables: (req) => ({ usernames: nicknames(req) }),
-    // The deprecated single form (`nickname`) answers the nickname itself.
-    serialize: (_data, req) => {
-      const names = nicknames(req);
-      return params(req).nicknames === undefined && params(req)['nicknames[]'] === undefined ? names[0] : names;
-    },
+    // Akkoma answers the nicknames as an array, for the older single form (`nickname`) too.
+    serialize: (_data, req) => nicknames(req),
   }),
   row({
     method: 'PATCH',
@@ -261,6 +267,8 @@ export const PLEROMA_ROWS: RouteRow[] = [
     operation: ops.PleromaReportDocument,
     variables: (req) => ({ id: req.params.id }),
     serialize: (data) => pleromaReport(data.report!),
+    // Akkoma's ids are opaque strings: one that cannot name a report is simply not found.
+    onError: (e) => (e.code === 'BAD_USER_INPUT' ? PLEROMA_ERRORS.NOT_FOUND() : undefined),
   }),
   row({
     method: 'PATCH',
@@ -382,6 +390,11 @@ export const PLEROMA_ROWS: RouteRow[] = [
     operation: ops.PleromaUnassignRoleDocument,
     variables: (req) => ({ roleName: permissionGroup(req), usernames: nicknames(req) }),
     serialize: (_data, req) => ({ [`is_${permissionGroup(req)}`]: false }),
+    // Akkoma's wording on this (bulk) path.
+    onError: (e) =>
+      e.extensions.reason === 'OWN_ADMIN_ROLE' || e.extensions.reason === 'OWN_ALL'
+        ? { status: 403, body: { error: "You can't revoke your own admin/moderator status." } }
+        : undefined,
   }),
   row({
     method: 'DELETE',

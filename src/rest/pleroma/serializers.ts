@@ -95,7 +95,8 @@ export function pleromaInvite(i: PleromaInviteFragment) {
     used: i.used,
     expires_at: dateFromExpiresAt(i.expiresAt),
     uses: i.uses,
-    max_use: i.maxUses ?? null,
+    // Akkoma keeps max_use null for the one-use and date-limited kinds.
+    max_use: i.inviteType === 'ONE_TIME' || i.inviteType === 'DATE_LIMITED' ? null : (i.maxUses ?? null),
     invite_type: i.inviteType.toLowerCase(),
   };
 }
