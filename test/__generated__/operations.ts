@@ -17,7 +17,9 @@ export type AuditFilter = {
   /** Entries by this user. */
   actorId?: string | null | undefined;
   from?: string | null | undefined;
-  /** Substring of the message. */
+  /** Only entries Akkoma's moderation log shows (moderationMessage not null). */
+  moderation?: boolean | null | undefined;
+  /** Substring of the message (of the moderation message with moderation: true). */
   search?: string | null | undefined;
   to?: string | null | undefined;
 };

@@ -14,6 +14,8 @@ import { Migration20261202070000 } from './sqlite/Migration20261202070000';
 import { Migration20261202070005 } from './postgresql/Migration20261202070005';
 import { Migration20261202071000 } from './sqlite/Migration20261202071000';
 import { Migration20261202071005 } from './postgresql/Migration20261202071005';
+import { Migration20261202072000 } from './sqlite/Migration20261202072000';
+import { Migration20261202072005 } from './postgresql/Migration20261202072005';
 
 /** Migrations are listed by class so the same list runs from ts-node, jest and dist/. Add new ones at the end. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -24,6 +26,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202060000_invite_role_ids', class: Migration20261202060000 },
   { name: 'Migration20261202070000_admin_console', class: Migration20261202070000 },
   { name: 'Migration20261202071000_invite_last_use', class: Migration20261202071000 },
+  { name: 'Migration20261202072000_moderation_log', class: Migration20261202072000 },
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122214413_initial', class: Migration20261122214413 },
@@ -34,4 +37,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202060005_invite_role_ids', class: Migration20261202060005 },
   { name: 'Migration20261202070005_admin_console', class: Migration20261202070005 },
   { name: 'Migration20261202071005_invite_last_use', class: Migration20261202071005 },
+  { name: 'Migration20261202072005_moderation_log', class: Migration20261202072005 },
 ];

@@ -22,7 +22,7 @@ export class AuditSubjectRef {
 @Entity({ tableName: 'audit_entries' })
 @Index({ properties: ['createdAt'] })
 export class AuditEntry {
-  [OptionalProps]?: 'createdAt' | 'subjects' | 'data';
+  [OptionalProps]?: 'createdAt' | 'subjects' | 'data' | 'moderationMessage' | 'moderationData';
 
   @Field(() => ID)
   @PrimaryKey({ autoincrement: true })
@@ -57,4 +57,15 @@ export class AuditEntry {
   @Field()
   @Property()
   createdAt: Date = new Date();
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Akkoma's moderation-log message for this entry; null when Akkoma would not log the action (sign-ins, settings…).",
+  })
+  @Property({ type: 'text', nullable: true })
+  moderationMessage?: string | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: "Akkoma's moderation-log `data` (actor, action, subject…, message)." })
+  @Property({ type: 'json', nullable: true })
+  moderationData?: Record<string, unknown> | null;
 }

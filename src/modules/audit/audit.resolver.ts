@@ -23,10 +23,13 @@ export class AuditFilter {
   @Field(() => Date, { nullable: true })
   to?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Substring of the message.' })
+  @Field(() => String, { nullable: true, description: 'Substring of the message (of the moderation message with moderation: true).' })
   @IsOptional()
   @MaxLength(256)
   search?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Only entries Akkoma's moderation log shows (moderationMessage not null)." })
+  moderation?: boolean | null;
 }
 
 @Resolver(() => AuditEntry)

@@ -5,6 +5,7 @@ import { likeContains } from '../../db/db';
 import { toDate } from '../../db/rows';
 import type { PageRequest } from '../../graphql/pagination';
 import { AuditEntry, type AuditSubjectRef } from './audit-entry.entity';
+import { moderationRecord } from './moderation-log';
 
 export interface AuditRecordInput {
   action: string;
@@ -21,6 +22,8 @@ export interface AuditFilterValues {
   from?: Date | null;
   to?: Date | null;
   search?: string | null;
+  /** Only what Akkoma's moderation log shows; `search` then matches its message, as upstream. */
+  moderation?: boolean | null;
 }
 
 export const subject = {
@@ -40,6 +43,8 @@ function mapAuditRow(r: Record<string, unknown>): AuditEntry {
     data: parse(r.data) ?? null,
     message: String(r.message),
     createdAt: toDate(r.created_at),
+    moderationMessage: (r.moderation_message as string | null) ?? null,
+    moderationData: parse(r.moderation_data) ?? null,
   };
 }
 
@@ -48,7 +53,15 @@ export class AuditService extends BaseService {
   /** Persists one entry in `em`; the caller's flush writes it together with the change it records. */
   record(em: EntityManager, input: AuditRecordInput): AuditEntry {
     const actor = input.actor !== undefined ? input.actor : this.ctx.viewer;
+    const moderation = moderationRecord({
+      action: input.action,
+      actor: actor ? { id: actor.id, username: actor.username } : null,
+      subjects: input.subjects ?? [],
+      data: input.data ?? null,
+    });
     const entry = em.create(AuditEntry, {
+      moderationMessage: moderation?.message ?? null,
+      moderationData: moderation?.data ?? null,
       actorId: actor?.id ?? null,
       actorUsername: actor?.username ?? null,
       action: input.action,
@@ -70,7 +83,8 @@ export class AuditService extends BaseService {
     }
     if (f.from) qb.where('a.created_at', '>=', db.date(f.from));
     if (f.to) qb.where('a.created_at', '<=', db.date(f.to));
-    if (f.search) qb.whereRaw(db.ilike('a.message'), [likeContains(f.search)]);
+    if (f.moderation) qb.whereNotNull('a.moderation_message');
+    if (f.search) qb.whereRaw(db.ilike(f.moderation ? 'a.moderation_message' : 'a.message'), [likeContains(f.search)]);
     return qb;
   }
 

@@ -11,6 +11,8 @@ import { Report, ReportNote, REPORT_STATES, ReportState } from './report.entity'
 import type { FileReportInput, ReportFilter, ReportStateResult, ReportStateUpdate } from './report.inputs';
 
 const reportSubject = (r: Report) => ({ type: 'report', id: String(r.id), name: null });
+/** Who filed the report (Akkoma's subject_actor), when the account still exists; `reporter` must be loaded. */
+const reporterOf = (r: Report) => (r.reporter ? { id: r.reporter.id, username: r.reporter.username } : null);
 
 /** Sets the open reports about `accountIds` to resolved, inside the caller's transaction. */
 export async function resolveOpenReports(em: EntityManager, accountIds: number[]): Promise<number> {
@@ -87,14 +89,14 @@ export class ReportService extends BaseService {
       const id = /^[1-9]\d{0,14}$/.test(u.id) ? Number(u.id) : null;
       const report = id
         ? await this.tx(async (em) => {
-            const r = await em.findOne(Report, { id });
+            const r = await em.findOne(Report, { id }, { populate: ['reporter'] });
             if (!r) return null;
             const before = r.state;
             r.state = u.state as ReportState;
             this.ctx.services.audit.record(em, {
               action: 'report.update_state',
               subjects: [reportSubject(r)],
-              data: { before, after: r.state },
+              data: { before, after: r.state, reporter: reporterOf(r) },
               message: `set report #${r.id} to ${r.state}`,
             });
             return r;
@@ -111,14 +113,14 @@ export class ReportService extends BaseService {
     const viewer = this.viewer;
     if (!content.trim() || content.length > 5000) throw new BadInputError('content must be 1–5000 characters.', 'content');
     return this.tx(async (em) => {
-      const report = await em.findOne(Report, { id: parseId(reportId, 'reportId') });
+      const report = await em.findOne(Report, { id: parseId(reportId, 'reportId') }, { populate: ['reporter'] });
       if (!report) throw new NotFoundError('Report', reportId);
       const note = em.create(ReportNote, { report, content, authorId: viewer.id, authorUsername: viewer.username });
       await em.flush();
       this.ctx.services.audit.record(em, {
         action: 'report.note',
         subjects: [reportSubject(report)],
-        data: { noteId: note.id },
+        data: { noteId: note.id, content, state: report.state, reporter: reporterOf(report) },
         message: `added a note to report #${report.id}`,
       });
       return note;
@@ -127,13 +129,13 @@ export class ReportService extends BaseService {
 
   async deleteNote(reportId: string, noteId: string): Promise<string> {
     return this.tx(async (em) => {
-      const note = await em.findOne(ReportNote, { id: parseId(noteId, 'noteId'), report: parseId(reportId, 'reportId') });
+      const note = await em.findOne(ReportNote, { id: parseId(noteId, 'noteId'), report: parseId(reportId, 'reportId') }, { populate: ['report.reporter'] });
       if (!note) throw new NotFoundError('ReportNote', noteId);
       em.remove(note);
       this.ctx.services.audit.record(em, {
         action: 'report.note_delete',
         subjects: [{ type: 'report', id: reportId, name: null }],
-        data: { noteId: note.id, content: note.content },
+        data: { noteId: note.id, content: note.content, state: note.report.state, reporter: reporterOf(note.report) },
         message: `deleted a note from report #${reportId}`,
       });
       return String(note.id);

@@ -129,36 +129,47 @@ export class AccountService extends BaseService {
     return { token, link, expiresAt };
   }
 
-  /** Mails a confirmation token to each listed user whose email is not confirmed yet. */
+  /**
+   * Mails a confirmation token to each listed user whose email is not confirmed yet. One audit entry
+   * names every listed user (as Akkoma logs the request), written with the outbox rows it queues.
+   */
   async resendConfirmation(refs: Refs): Promise<User[]> {
     const ids = await this.ctx.services.users.resolveRefs(refs.ids, refs.usernames);
     const settings = await this.ctx.settings();
-    const users = await this.ctx.services.users.loadAll(this.em, ids);
-    await this.ctx.services.users.assertCanActOn(this.em, users);
-    for (const u of users) {
-      if (!u.email || u.emailConfirmed) continue;
-      const { token } = await this.issue(u.id, 'email_confirmation', CONFIRM_TTL_MS);
-      const message = {
-        to: u.email,
-        subject: `Confirm your email for ${settings.instanceName}`,
-        text: `Confirm your email address: ${settings.publicUrl.replace(/\/$/, '')}/confirm-email?token=${encodeURIComponent(token)}\n\nConfirmation token: ${token}\n`,
-      };
-      const row = await this.tx(async (em) => {
-        const r = em.create(OutboxMessage, message);
-        this.ctx.services.audit.record(em, {
-          action: 'user.resend_confirmation',
-          subjects: [subject.user(u)],
-          message: `sent @${u.username} an email confirmation`,
-        });
-        return r;
+    const allowEscalation = await this.allowEscalation();
+    const queued = await this.tx(async (em) => {
+      const users = await this.ctx.services.users.loadAll(em, ids);
+      await this.ctx.services.users.assertCanActOn(em, users, allowEscalation);
+      const rows: OutboxMessage[] = [];
+      for (const u of users) {
+        if (!u.email || u.emailConfirmed) continue;
+        const token = generateToken();
+        em.create(AccountToken, { tokenHash: hashToken(token), user: u, purpose: 'email_confirmation', expiresAt: new Date(Date.now() + CONFIRM_TTL_MS) });
+        rows.push(
+          em.create(OutboxMessage, {
+            to: u.email,
+            subject: `Confirm your email for ${settings.instanceName}`,
+            text: `Confirm your email address: ${settings.publicUrl.replace(/\/$/, '')}/confirm-email?token=${encodeURIComponent(token)}\n\nConfirmation token: ${token}\n`,
+          }),
+        );
+      }
+      this.ctx.services.audit.record(em, {
+        action: 'user.resend_confirmation',
+        subjects: users.map(subject.user),
+        data: { sent: rows.length },
+        message: `sent ${users.map((u) => `@${u.username}`).join(', ')} an email confirmation`,
       });
-      const delivered = await sendMail(settings.smtp, message).catch((err: unknown) => {
+      await em.flush();
+      return { users, rows };
+    });
+    for (const row of queued.rows) {
+      const delivered = await sendMail(settings.smtp, { to: row.to, subject: row.subject, text: row.text }).catch((err: unknown) => {
         this.ctx.log.error({ err }, 'confirmation email could not be sent');
         return false;
       });
       if (delivered) await this.em.nativeUpdate(OutboxMessage, { id: row.id }, { sentAt: new Date() });
     }
-    return users;
+    return queued.users;
   }
 
   private async consume(token: string, purpose: string): Promise<AccountToken> {

@@ -186,6 +186,8 @@ export const PLEROMA_ROWS: RouteRow[] = [
           from: date('start_date'),
           to: date('end_date'),
           search: typeof p.search === 'string' && p.search !== '' ? p.search : undefined,
+          // Only what Akkoma would log (no sign-ins, settings or invites); search matches its message.
+          moderation: true,
         },
       };
     },

@@ -30,45 +30,16 @@ export function pleromaUser(u: PleromaUserFragment) {
   };
 }
 
-/** Gatehouse audit actions under the names Akkoma's moderation log uses. */
-const ACTIONS: Record<string, string> = {
-  'user.create': 'create',
-  'user.delete': 'delete',
-  'user.activate': 'activate',
-  'user.deactivate': 'deactivate',
-  'user.tag': 'tag',
-  'user.untag': 'untag',
-  'role.assign': 'grant',
-  'role.unassign': 'revoke',
-  'report.update_state': 'report_update',
-  'report.note': 'report_note',
-  'report.note_delete': 'report_note_delete',
-};
-
-export interface AuditNode {
-  id: string;
-  actorId?: string | null;
-  actorUsername?: string | null;
-  action: string;
-  subjects: Array<{ type: string; id: string; name?: string | null }>;
-  data?: unknown;
-  message: string;
-  createdAt: string;
-}
-
-export function pleromaLogItem(e: AuditNode) {
-  const users = e.subjects.filter((s) => s.type === 'user').map((s) => ({ id: s.id, nickname: s.name }));
+/**
+ * One moderation-log item as Akkoma lists it: the message and `data` stored with the audit entry when it
+ * was written (Gatehouse's audit module keeps Akkoma's templates), `time` in Unix seconds.
+ */
+export function pleromaLogItem(e: { id: string; createdAt: string; moderationMessage?: string | null; moderationData?: unknown }) {
   return {
     id: Number(e.id),
-    data: {
-      actor: { id: e.actorId ?? null, nickname: e.actorUsername ?? null, type: 'user' },
-      action: ACTIONS[e.action] ?? e.action,
-      subject: users,
-      ...(e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {}),
-      message: e.message,
-    },
+    data: (e.moderationData ?? {}) as Record<string, unknown>,
     time: Math.floor(new Date(e.createdAt).getTime() / 1000),
-    message: `[${e.createdAt}] ${e.message}`,
+    message: e.moderationMessage ?? '',
   };
 }
 
