@@ -117,7 +117,10 @@ export class SettingsService extends BaseService {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new BadInputError('patch must be a JSON object.', 'patch');
     }
-    return this.write((current) => (shallow ? { ...current, ...patch } : deepMerge(current, patch)), 'settings.patch');
+    return this.write((current) => {
+      const merged = (shallow ? { ...current, ...patch } : deepMerge(current, patch)) as Record<string, unknown>;
+      return withRegistrationSwitches(merged, current);
+    }, 'settings.patch');
   }
 
   /** Drops this instance's cached settings so the stored document applies to the next request. */
@@ -133,6 +136,25 @@ export class SettingsService extends BaseService {
     });
     return [{ url: settings.publicUrl, role: 'gatehouse' }];
   }
+}
+
+/**
+ * Akkoma's two registration switches (`registrations_open`, `invites_enabled`), given as
+ * `registration.open` / `registration.invites` in a patch, resolved against the stored mode: open wins,
+ * else invites, else closed. A switch left out keeps what the stored mode means for it.
+ */
+function withRegistrationSwitches(doc: Record<string, unknown>, current: Settings): Record<string, unknown> {
+  const reg = doc.registration as Record<string, unknown> | undefined;
+  if (!reg || typeof reg !== 'object' || (!('open' in reg) && !('invites' in reg))) return doc;
+  const { open, invites, ...rest } = reg;
+  const bool = (v: unknown, name: string, fallback: boolean) => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') throw new BadInputError(`Invalid settings at registration.${name}: expected a boolean`, `settings.registration.${name}`);
+    return v;
+  };
+  const isOpen = bool(open, 'open', current.registration.mode === 'open');
+  const isInvites = bool(invites, 'invites', current.registration.mode === 'invite');
+  return { ...doc, registration: { ...rest, mode: isOpen ? 'open' : isInvites ? 'invite' : 'closed' } };
 }
 
 function pick(obj: unknown, path: string): unknown {

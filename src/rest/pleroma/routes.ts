@@ -2,6 +2,7 @@ import { BadInputError, NotFoundError } from '../../errors/errors';
 import * as ops from '../operations/__generated__/operations';
 import { Answer, intParam, listParam, row, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
 import { PLEROMA_ERRORS } from './errors';
+import { fromPleromaConfigs, pleromaConfigDescriptions, toPleromaConfigs } from './config';
 import { expiresAtFromDate, pleromaAccount, pleromaInvite, pleromaLogItem, pleromaReport, pleromaUser } from './serializers';
 
 /** Request parameters may come in the query string or the JSON body (DELETE included). */
@@ -476,10 +477,17 @@ export const PLEROMA_ROWS: RouteRow[] = [
     serialize: (data) => pleromaConfig(data.settings),
   }),
   row({
+    method: 'GET',
+    path: '/config/descriptions',
+    operation: ops.PleromaConfigDocument,
+    variables: () => ({}),
+    serialize: () => pleromaConfigDescriptions(),
+  }),
+  row({
     method: 'POST',
     path: '/config',
     operation: ops.PleromaPatchConfigDocument,
-    variables: (req) => ({ patch: configPatch(req.body.configs) }),
+    variables: (req) => ({ patch: fromPleromaConfigs(req.body.configs) }),
     serialize: (data) => pleromaConfig(data.patchSettings),
   }),
   row({
@@ -520,24 +528,7 @@ function permissionGroups(u: { roles: Array<{ name: string }> }) {
 
 /** Gatehouse settings as Akkoma config entries: one `:gatehouse` group, a key per top-level setting. */
 function pleromaConfig(s: { settings: Record<string, unknown>; restartRequired: boolean }) {
-  return {
-    configs: Object.entries(s.settings).map(([key, value]) => ({ group: ':gatehouse', key: `:${key}`, value, db: [] })),
-    need_reboot: s.restartRequired,
-  };
-}
-
-function configPatch(configs: unknown): Record<string, unknown> {
-  if (!Array.isArray(configs) || configs.length === 0) throw new BadInputError('configs is required', 'configs');
-  const patch: Record<string, unknown> = {};
-  for (const [i, c] of configs.entries()) {
-    const entry = c as Record<string, unknown>;
-    if (entry?.group !== ':gatehouse' || typeof entry.key !== 'string' || !entry.key.startsWith(':')) {
-      throw new BadInputError(`configs[${i}] must have group ":gatehouse" and a key such as ":instanceName"`, `configs[${i}]`);
-    }
-    if (entry.delete === true) throw new BadInputError('Gatehouse settings cannot be deleted, only changed', `configs[${i}].delete`);
-    patch[entry.key.slice(1)] = entry.value;
-  }
-  return patch;
+  return { configs: toPleromaConfigs(s.settings), need_reboot: s.restartRequired };
 }
 
 /** Outside Gatehouse's domain: answered 501 {"error":"Not implemented by Gatehouse"} (README lists them). */
@@ -573,5 +564,4 @@ export const PLEROMA_UNIMPLEMENTED: UnimplementedRow[] = [
   { method: 'GET', path: '/media_proxy_caches' },
   { method: 'POST', path: '/media_proxy_caches/delete' },
   { method: 'POST', path: '/media_proxy_caches/purge' },
-  { method: 'GET', path: '/config/descriptions' },
 ];

@@ -370,32 +370,78 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
   });
   afterAll(() => t.close());
 
-  it('GET /config answers Gatehouse settings as {configs, need_reboot}; admins only', async () => {
+  it('GET /config answers {configs, need_reboot} in Akkoma\'s tuple format: :pleroma :instance and the Mailer for admin-fe\'s tabs, every setting under :gatehouse; admins only', async () => {
     const res = await rest(t, 'GET', P('/config'), { token: admin.token });
     expect(res.status).toBe(200);
     expect(res.body.need_reboot).toBe(false);
-    expect(res.body.configs).toEqual(
-      expect.arrayContaining([{ group: ':gatehouse', key: ':instanceName', value: 'Gatehouse', db: [] }]),
-    );
+    const byKey = new Map(res.body.configs.map((c: { group: string; key: string }) => [`${c.group} ${c.key}`, c]));
+    expect(byKey.get(':pleroma :instance')).toEqual({
+      group: ':pleroma',
+      key: ':instance',
+      value: [
+        { tuple: [':name', 'Gatehouse'] },
+        { tuple: [':registrations_open', false] },
+        { tuple: [':invites_enabled', true] },
+        { tuple: [':notify_email', 'gatehouse@localhost'] },
+      ],
+      db: [':name', ':registrations_open', ':invites_enabled', ':notify_email'],
+    });
+    expect(byKey.get(':pleroma Pleroma.Emails.Mailer')).toMatchObject({ value: expect.arrayContaining([{ tuple: [':enabled', false] }, { tuple: [':password', ''] }]) });
+    expect(byKey.get(':gatehouse :instanceName')).toEqual({ group: ':gatehouse', key: ':instanceName', value: 'Gatehouse', db: [':instanceName'] });
+    // Objects travel as keyword lists (admin-fe's parser reduces over them).
+    expect(byKey.get(':gatehouse :registration')).toMatchObject({ value: [{ tuple: [':mode', 'invite'] }] });
+    for (const c of res.body.configs) {
+      const v = c.value;
+      const scalar = v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x: unknown) => typeof x !== 'object'));
+      expect([c.key, scalar || (Array.isArray(v) && v.every((x: { tuple?: unknown }) => Array.isArray(x.tuple)))]).toEqual([c.key, true]);
+    }
     expect((await rest(t, 'GET', P('/config'), { token: mod.token })).status).toBe(403);
   });
 
-  it('POST /config changes settings; an invalid value answers 400 and changes nothing', async () => {
+  it('GET /config/descriptions describes those settings in Akkoma\'s description format', async () => {
+    const res = await rest(t, 'GET', P('/config/descriptions'), { token: admin.token });
+    expect(res.status).toBe(200);
+    const instance = res.body.find((d: { key?: string }) => d.key === ':instance');
+    expect(instance).toMatchObject({ group: ':pleroma', type: 'group', label: 'Instance' });
+    expect(instance.children.map((c: { key: string }) => c.key)).toEqual([':name', ':registrations_open', ':invites_enabled', ':notify_email']);
+    expect(res.body.find((d: { key?: string }) => d.key === 'Pleroma.Emails.Mailer').children.every((c: { type: unknown; description: unknown }) => c.type && typeof c.description === 'string')).toBe(true);
+    // Akkoma's own groups are not described here.
+    expect(res.body.find((d: { key?: string }) => d.key === ':mrf')).toBeUndefined();
+  });
+
+  it('POST /config changes settings as admin-fe sends them (updated subkeys only); an invalid value answers 400 and changes nothing', async () => {
     const res = await rest(t, 'POST', P('/config'), {
       token: admin.token,
-      body: { configs: [{ group: ':gatehouse', key: ':instanceName', value: 'Via Pleroma' }] },
+      body: { configs: [{ group: ':pleroma', key: ':instance', value: [{ tuple: [':name', 'Via admin-fe'] }] }] },
     });
     expect(res.status).toBe(200);
-    expect(res.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ key: ':instanceName', value: 'Via Pleroma' })]));
+    expect(res.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ group: ':gatehouse', key: ':instanceName', value: 'Via admin-fe' })]));
+    // Akkoma's registration switches: open wins, else invites, else closed; one switch alone keeps the other.
+    const reg = async (tuples: unknown[]) => {
+      await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':instance', value: tuples }] } });
+      const c = (await rest(t, 'GET', P('/config'), { token: admin.token })).body.configs.find((x: { key: string }) => x.key === ':registration');
+      return c.value[0].tuple[1];
+    };
+    expect(await reg([{ tuple: [':registrations_open', true] }])).toBe('open');
+    expect(await reg([{ tuple: [':registrations_open', false] }])).toBe('closed');
+    expect(await reg([{ tuple: [':invites_enabled', true] }])).toBe('invite');
+    // The mailer, as admin-fe's Mailer tab writes it.
+    const mail = await rest(t, 'POST', P('/config'), {
+      token: admin.token,
+      body: { configs: [{ group: ':pleroma', key: 'Pleroma.Emails.Mailer', value: [{ tuple: [':relay', 'smtp.example.org'] }, { tuple: [':port', 2525] }, { tuple: [':ssl', true] }] }] },
+    });
+    expect(mail.status).toBe(200);
+    expect((await rest(t, 'GET', '/nodeinfo/2.0.json')).body.metadata.mailerEnabled).toBe(true);
     const bad = await rest(t, 'POST', P('/config'), {
       token: admin.token,
-      body: { configs: [{ group: ':gatehouse', key: ':registration', value: { mode: 'maybe' } }] },
+      body: { configs: [{ group: ':gatehouse', key: ':registration', value: [{ tuple: [':mode', 'maybe'] }] }] },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/registration\.mode/);
-    expect((await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':instance', value: {} }] } })).status).toBe(400);
+    expect((await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':mrf', value: [] }] } })).status).toBe(400);
+    expect((await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':instance', value: [{ tuple: [':registrations_open', 'yes'] }] }] } })).status).toBe(400);
     const after = await rest(t, 'GET', P('/config'), { token: admin.token });
-    expect(after.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ key: ':registration', value: { mode: 'invite' } })]));
+    expect(after.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ key: ':registration', value: [{ tuple: [':mode', 'invite'] }] })]));
   });
 
   it('GET /need_reboot follows restart-requiring changes and GET /restart clears it', async () => {
