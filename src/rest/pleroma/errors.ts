@@ -12,7 +12,13 @@ export const PLEROMA_ERRORS = {
   // A parameter failing Akkoma's OpenAPI schema also lists the failure as OpenApiSpex renders it.
   BAD_USER_INPUT: (e) =>
     typeof e.extensions.pointer === 'string'
-      ? { status: 400, body: { error: e.message, errors: [{ title: 'Invalid value', source: { pointer: e.extensions.pointer }, message: e.message }] } }
+      ? {
+          status: 400,
+          body: {
+            error: e.message,
+            errors: [{ title: 'Invalid value', source: { pointer: e.extensions.pointer }, message: typeof e.extensions.detail === 'string' ? e.extensions.detail : e.message }],
+          },
+        }
       : error(400, e.message),
   NOT_FOUND: () => error(404, 'Not found'),
   CONFLICT: (e) => error(409, e.message),

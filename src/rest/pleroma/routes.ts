@@ -22,10 +22,19 @@ function nicknames(req: RestRequest): string[] {
   return list;
 }
 
+/** Akkoma's OpenApiSpex cast error for a query parameter that is not an integer. */
+function integerParam(p: Record<string, unknown>, name: string, fallback: number): number {
+  const v = p[name];
+  if (v === undefined || v === null || v === '') return fallback;
+  const n = typeof v === 'number' ? v : /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new BadInputError(`${name} - Invalid integer. Got: string.`, name, { pointer: `/${name}` });
+  return n;
+}
+
 function page(req: RestRequest, defaultSize = 50) {
   const p = params(req);
-  const pageNo = intParam(p, 'page', 1);
-  const size = intParam(p, 'page_size', defaultSize);
+  const pageNo = integerParam(p, 'page', 1);
+  const size = integerParam(p, 'page_size', defaultSize);
   if (!(pageNo >= 1)) throw new BadInputError('page must be a positive integer', 'page');
   if (!(size >= 1 && size <= 500)) throw new BadInputError('page_size must be between 1 and 500', 'page_size');
   return { first: size, offset: (pageNo - 1) * size, size };
@@ -229,7 +238,8 @@ export const PLEROMA_ROWS: RouteRow[] = [
     operation: ops.PleromaRevokeInviteDocument,
     variables: (req) => {
       const token = params(req).token;
-      if (typeof token !== 'string' || token === '') throw new BadInputError('token is required', 'token');
+      // Akkoma's OpenApiSpex answer for the missing body field.
+      if (typeof token !== 'string' || token === '') throw new BadInputError('Missing field: token.', 'token', { pointer: '/token', detail: 'Missing field: token' });
       return { token };
     },
     serialize: (data) => pleromaInvite(data.revokeInvite),

@@ -65,7 +65,8 @@ export function pleromaInvite(i: PleromaInviteFragment) {
     token: i.token,
     used: i.used,
     expires_at: dateFromExpiresAt(i.expiresAt),
-    uses: i.uses,
+    // Akkoma counts uses of the reusable kinds only; one-time and date-limited invites keep 0.
+    uses: i.inviteType === 'REUSABLE' || i.inviteType === 'REUSABLE_DATE_LIMITED' ? i.uses : 0,
     // Akkoma keeps max_use null for the one-use and date-limited kinds.
     max_use: i.inviteType === 'ONE_TIME' || i.inviteType === 'DATE_LIMITED' ? null : (i.maxUses ?? null),
     invite_type: i.inviteType.toLowerCase(),

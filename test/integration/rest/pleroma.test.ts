@@ -343,6 +343,26 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
     expect(notes.at(-1)).toEqual({ content: hostile, author: { username: 'mod' } });
   });
 
+  it('POST /users/revoke_invite without a token and GET /users?page=abc answer Akkoma\'s OpenApiSpex 400; one-time invites count no uses', async () => {
+    expect(await rest(t, 'POST', P('/users/revoke_invite'), { token: mod.token, body: {} })).toMatchObject({
+      status: 400,
+      body: { error: 'Missing field: token.', errors: [{ title: 'Invalid value', source: { pointer: '/token' }, message: 'Missing field: token' }] },
+    });
+    expect(await rest(t, 'GET', P('/users?page=abc'), { token: admin.token })).toMatchObject({
+      status: 400,
+      body: { error: 'page - Invalid integer. Got: string.', errors: [{ source: { pointer: '/page' } }] },
+    });
+    const one = (await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: {} })).body;
+    const reg = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: 'invitee1', password: 'invitee-password', inviteToken: one.token } } }),
+    });
+    expect(((await reg.json()) as any).errors).toBeUndefined();
+    const listed = (await rest(t, 'GET', P('/users/invites'), { token: mod.token })).body.invites.find((i: { token: string }) => i.token === one.token);
+    expect(listed).toMatchObject({ invite_type: 'one_time', used: true, uses: 0, max_use: null });
+  });
+
   it('GET /reports/:id answers 404 {"error":"Not found"} for an unknown id, whatever its form', async () => {
     for (const id of ['999999', 'AbCdEf9vJOO3iFPyjN', '0']) {
       expect([id, await rest(t, 'GET', P(`/reports/${id}`), { token: mod.token })]).toMatchObject([id, { status: 404, body: { error: 'Not found' } }]);
