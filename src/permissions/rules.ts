@@ -23,8 +23,13 @@ function unauthenticated(ctx: Context, name: string) {
     : new UnauthenticatedError('Authentication required.', { rule: name });
 }
 
-function missing(privilege: Privilege, name: string) {
-  return new ForbiddenError(`You need the ${privilege} privilege.`, { rule: name, requiredPrivilege: privilege });
+/** `staff`: the viewer holds some privilege (Akkoma tells staff "User is not an admin." and others "…not a staff member."). */
+function missing(privilege: Privilege, name: string, viewer?: { privileges: ReadonlySet<string> } | null) {
+  return new ForbiddenError(`You need the ${privilege} privilege.`, {
+    rule: name,
+    requiredPrivilege: privilege,
+    staff: !!viewer && viewer.privileges.size > 0,
+  });
 }
 
 /**
@@ -46,7 +51,7 @@ export function can(privilege: Privilege) {
   const name = `can-${privilege}`;
   return memo(name, () => rule(name, { cache: 'no_cache' })((_p, _a, ctx: Context) => {
     if (!ctx.viewer) return unauthenticated(ctx, name);
-    return holds(ctx.viewer.privileges, privilege) ? true : missing(privilege, name);
+    return holds(ctx.viewer.privileges, privilege) ? true : missing(privilege, name, ctx.viewer);
   }));
 }
 
@@ -74,6 +79,7 @@ export function canAny(...privileges: Privilege[]) {
       rule: name,
       requiredPrivilege: privileges[0],
       anyOf: privileges,
+      staff: held.size > 0,
     });
   }));
 }

@@ -92,8 +92,11 @@ export function inviteState(i: Pick<Invite, 'maxUses' | 'uses' | 'expiresAt' | '
   return { expired, usedUp, valid: !i.revoked && !expired && !usedUp, used: i.revoked || usedUp };
 }
 
+/**
+ * Akkoma's kinds: with an expiry, `date_limited` has no use limit and `reusable_date_limited` has one;
+ * without, `one_time` is a single use and `reusable` any other limit (or none).
+ */
 export function inviteType(i: Pick<Invite, 'maxUses' | 'expiresAt'>): InviteType {
-  const once = i.maxUses === 1;
-  if (i.expiresAt) return once ? InviteType.DATE_LIMITED : InviteType.REUSABLE_DATE_LIMITED;
-  return once ? InviteType.ONE_TIME : InviteType.REUSABLE;
+  if (i.expiresAt) return i.maxUses == null ? InviteType.DATE_LIMITED : InviteType.REUSABLE_DATE_LIMITED;
+  return i.maxUses === 1 ? InviteType.ONE_TIME : InviteType.REUSABLE;
 }

@@ -7,8 +7,10 @@ const error = (status: number, message: string): RestAnswer => ({ status, body: 
 export const PLEROMA_ERRORS = {
   // Akkoma answers 403 for anonymous callers of the admin API as well.
   UNAUTHENTICATED: () => error(403, 'Invalid credentials.'),
-  // A denial by the permission map reads as Akkoma's; a domain refusal keeps its own sentence.
-  FORBIDDEN: (e) => error(403, e.extensions.rule !== undefined ? 'User is not a staff member.' : e.message),
+  // A denial by the permission map reads as Akkoma's (staff lacking a privilege: "not an admin"; anyone
+  // else: "not a staff member"); a domain refusal keeps its own sentence.
+  FORBIDDEN: (e) =>
+    error(403, e.extensions.rule !== undefined ? (e.extensions.staff === true ? 'User is not an admin.' : 'User is not a staff member.') : e.message),
   // A parameter failing Akkoma's OpenAPI schema also lists the failure as OpenApiSpex renders it.
   BAD_USER_INPUT: (e) =>
     typeof e.extensions.pointer === 'string'

@@ -192,7 +192,7 @@ export const PLEROMA_ROWS: RouteRow[] = [
         first,
         offset,
         filter: {
-          actorId: typeof p.user_id === 'string' && p.user_id !== '' ? p.user_id : undefined,
+          actorId: typeof p.user_id === 'string' && /^[1-9]\d{0,14}$/.test(p.user_id) ? p.user_id : undefined,
           from: date('start_date'),
           to: date('end_date'),
           search: typeof p.search === 'string' && p.search !== '' ? p.search : undefined,
@@ -201,7 +201,12 @@ export const PLEROMA_ROWS: RouteRow[] = [
         },
       };
     },
-    serialize: (data) => ({ items: data.auditLog.nodes.map(pleromaLogItem), total: data.auditLog.totalCount }),
+    // Akkoma compares user_id as a string: one that cannot name an account matches nothing.
+    serialize: (data, req) => {
+      const userId = params(req).user_id;
+      if (typeof userId === 'string' && userId !== '' && !/^[1-9]\d{0,14}$/.test(userId)) return { items: [], total: 0 };
+      return { items: data.auditLog.nodes.map(pleromaLogItem), total: data.auditLog.totalCount };
+    },
   }),
   row({
     method: 'POST',
@@ -218,8 +223,9 @@ export const PLEROMA_ROWS: RouteRow[] = [
         }
         expiresAt = expiresAtFromDate(p.expires_at);
       }
-      // Akkoma: without max_use an invite is single-use (one_time, or date_limited with a date).
-      return { input: { maxUses: maxUse ?? 1, expiresAt } };
+      // Akkoma's kinds: neither field is one_time (one use); only expires_at is date_limited (any number of
+      // uses until the date); max_use gives reusable (with the date, reusable_date_limited).
+      return { input: { maxUses: maxUse ?? (expiresAt ? null : 1), expiresAt } };
     },
     serialize: (data) => pleromaInvite(data.createInvite),
   }),

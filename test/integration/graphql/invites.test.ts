@@ -33,8 +33,11 @@ describe('invites', () => {
     const unlimited = await gql(t, CreateInviteDocument, { input: {} }, issuer.token);
     expect(unlimited.data!.createInvite).toMatchObject({ maxUses: null, inviteType: 'REUSABLE' });
     const future = new Date(Date.now() + 86400_000).toISOString();
-    const dated = await gql(t, CreateInviteDocument, { input: { maxUses: 1, expiresAt: future } }, issuer.token);
-    expect(dated.data!.createInvite.inviteType).toBe('DATE_LIMITED');
+    // Akkoma's kinds: a date without a use limit is date_limited; a date with one, reusable_date_limited.
+    const dated = await gql(t, CreateInviteDocument, { input: { expiresAt: future } }, issuer.token);
+    expect(dated.data!.createInvite).toMatchObject({ inviteType: 'DATE_LIMITED', maxUses: null });
+    const datedOnce = await gql(t, CreateInviteDocument, { input: { maxUses: 1, expiresAt: future } }, issuer.token);
+    expect(datedOnce.data!.createInvite.inviteType).toBe('REUSABLE_DATE_LIMITED');
     const both = await gql(t, CreateInviteDocument, { input: { maxUses: 5, expiresAt: future, token: 'my.Token~1' } }, issuer.token);
     expect(both.data!.createInvite).toMatchObject({ inviteType: 'REUSABLE_DATE_LIMITED', token: 'my.Token~1' });
   });

@@ -156,9 +156,18 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     expect(deact.body.items.map((i: { data: { action: string } }) => i.data.action)).toContain('deactivate');
     const byUser = await rest(t, 'GET', P(`/moderation_log?user_id=${mod.id}`), { token: admin.token });
     expect(byUser.body).toEqual({ items: [], total: 0 });
+    // user_id is compared as a string: one that names no account matches nothing.
+    expect((await rest(t, 'GET', P('/moderation_log?user_id=9vJOO3iFPyjNaEhJ5s'), { token: admin.token })).body).toEqual({ items: [], total: 0 });
+    expect((await rest(t, 'GET', P(`/moderation_log?user_id=${admin.id}`), { token: admin.token })).body.total).toBeGreaterThan(0);
     const future = await rest(t, 'GET', P(`/moderation_log?start_date=${new Date(Date.now() + 3600e3).toISOString()}`), { token: admin.token });
     expect(future.body.total).toBe(0);
     expect((await rest(t, 'GET', P('/moderation_log?start_date=yesterday'), { token: admin.token })).status).toBe(400);
+  });
+
+  it('GET /users/:nickname/password_reset and other admin-only routes tell a moderator "User is not an admin."', async () => {
+    expect(await rest(t, 'GET', P('/config'), { token: mod.token })).toMatchObject({ status: 403, body: { error: 'User is not an admin.' } });
+    expect(await rest(t, 'GET', P('/users/alice/password_reset'), { token: mod.token })).toMatchObject({ status: 403, body: { error: 'User is not an admin.' } });
+    expect(await rest(t, 'GET', P('/config'), { token: plain.token })).toMatchObject({ status: 403, body: { error: 'User is not a staff member.' } });
   });
 
   it('anonymous and non-staff callers get 403 with a JSON {"error"}', async () => {
@@ -226,7 +235,18 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
     // Akkoma keeps max_use null for a one-time invite.
     expect(one.body).toMatchObject({ used: false, uses: 0, max_use: null, expires_at: null, invite_type: 'one_time' });
     const dated = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { expires_at: '2099-04-07' } });
-    expect(dated.body).toMatchObject({ expires_at: '2099-04-07', invite_type: 'date_limited' });
+    // date_limited: no use limit until the date (max_use null), and its uses are not counted.
+    expect(dated.body).toMatchObject({ expires_at: '2099-04-07', invite_type: 'date_limited', max_use: null, uses: 0 });
+    for (const name of ['dl1', 'dl2']) {
+      const r = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: name, password: 'dl-password-1', inviteToken: dated.body.token } } }),
+      });
+      expect(((await r.json()) as any).errors).toBeUndefined();
+    }
+    const dlAfter = (await rest(t, 'GET', P('/users/invites'), { token: mod.token })).body.invites.find((i: { token: string }) => i.token === dated.body.token);
+    expect(dlAfter).toMatchObject({ used: false, uses: 0, invite_type: 'date_limited' });
     const reusable = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { max_use: 5 } });
     expect(reusable.body).toMatchObject({ max_use: 5, invite_type: 'reusable' });
     const both = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { max_use: 5, expires_at: '2099-04-07' } });
@@ -585,10 +605,9 @@ describe.each(PREFIXES)('Akkoma/Pleroma account management under %s', (prefix) =
   });
 });
 
-describe('Akkoma moderation log: one exact message per action, and only what Akkoma logs', () => {
+describe.each(PREFIXES)('Akkoma moderation log under %s: one exact message per action, and only what Akkoma logs', (A) => {
   let t: TestApp;
   let admin: Actor;
-  const A = '/api/v1/pleroma/admin';
   beforeAll(async () => {
     t = await startTestApp();
     admin = await createUser(t, { username: 'boss', roles: ['admin'], password: 'boss-password' });
