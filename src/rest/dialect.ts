@@ -18,6 +18,10 @@ export interface Dialect {
   /** One answer per catalog code (`satisfies Record<ErrorCode, …>` in each dialect). */
   error(error: OperationError): RestAnswer;
   notFound: RestAnswer;
+  /** A not-found answer that depends on the method (Akkoma: GET and other methods differ). */
+  notFoundFor?(method: string): RestAnswer;
+  /** Headers sent with a 204 (Akkoma sends its empty answers as application/json). */
+  emptyHeaders?: Record<string, string>;
   notImplemented: RestAnswer;
   /** A known path with a method no row serves; absent = the 404 answer. */
   wrongMethod?: RestAnswer;
@@ -65,7 +69,7 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
           scope.options('/', preflight);
           scope.options('/*', preflight);
         }
-        scope.setNotFoundHandler((_req, reply) => send(reply, dialect.notFound));
+        scope.setNotFoundHandler((req, reply) => send(reply, dialect.notFoundFor?.(req.method) ?? dialect.notFound));
         scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
           if (err instanceof AppError) return send(reply, dialect.error(toOperationError(err)));
           if (err.statusCode && err.statusCode < 500) return send(reply, dialect.badRequest(err.message));
@@ -86,7 +90,8 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
               if (outcome.error) return send(reply, r.onError?.(outcome.error, rest) ?? dialect.error(outcome.error));
               const body = r.serialize ? r.serialize(outcome.data as never, rest) : outcome.data;
               if (body instanceof Answer) return send(reply, body);
-              return send(reply, { status: r.status ?? 200, body });
+              const status = r.status ?? 200;
+              return send(reply, status === 204 && dialect.emptyHeaders ? { status, headers: dialect.emptyHeaders } : { status, body });
             },
           });
         }

@@ -180,13 +180,16 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     expect(modCreates.status).toBe(403);
   });
 
-  it('out-of-domain endpoints answer 501, unknown ones 404, both as JSON', async () => {
+  it('out-of-domain endpoints answer 501, unknown ones Akkoma\'s 404s (GET: "Not implemented", other methods: Phoenix\'s), all as JSON; 204s carry a JSON content type', async () => {
     const relay = await rest(t, 'GET', P('/relay'), { token: admin.token });
     expect(relay).toMatchObject({ status: 501, body: { error: 'Not implemented by Gatehouse' } });
     const statuses = await rest(t, 'DELETE', P('/statuses/123'), { token: admin.token });
     expect(statuses.status).toBe(501);
     const unknown = await rest(t, 'GET', P('/no/such/thing'), { token: admin.token });
-    expect(unknown).toMatchObject({ status: 404, body: { error: 'Not found' } });
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'Not implemented' } });
+    expect(await rest(t, 'POST', P('/no/such/thing'), { token: admin.token, body: {} })).toMatchObject({ status: 404, body: { errors: { detail: 'Page not found' } } });
+    const empty = await rest(t, 'PUT', P('/users/tag'), { token: admin.token, body: { nicknames: ['alice'], tags: ['t'] } });
+    expect([empty.status, empty.contentType, empty.body]).toEqual([204, 'application/json; charset=utf-8', undefined]);
     const notJson = await fetch(`${t.url}${P('/users/tag')}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
