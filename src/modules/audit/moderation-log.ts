@@ -53,6 +53,20 @@ const byAnother =
   (e, users) =>
     e.actor && users.every((u) => u.id !== String(e.actor!.id)) ? t(e, users) : null;
 
+/** A report note added or deleted: `… note '{text}' to|from report #{id} on user @{reporter}`. */
+function noteTemplate(action: string, verb: string, preposition: 'to' | 'from'): Template {
+  return (e) => {
+    const report = reportMap(e);
+    const reporter = reporterOf(e);
+    const text = String(e.data?.content ?? '');
+    return {
+      action,
+      text: `${verb} '${text}' ${preposition} report #${String(report.id)}${reporter ? ` on user @${reporter.nickname}` : ''}`,
+      keys: { subject: report, subject_actor: reporter, text },
+    };
+  };
+}
+
 const TEMPLATES: Record<string, Template> = {
   'user.delete': forUsers('delete', 'deleted users'),
   'user.create': forUsers('create', 'created users', 'subjects'),
@@ -93,26 +107,8 @@ const TEMPLATES: Record<string, Template> = {
       keys: { subject: report, subject_actor: reporter },
     };
   },
-  'report.note': (e) => {
-    const report = reportMap(e);
-    const reporter = reporterOf(e);
-    const text = String(e.data?.content ?? '');
-    return {
-      action: 'report_note',
-      text: `added note '${text}' to report #${String(report.id)}${reporter ? ` on user @${reporter.nickname}` : ''}`,
-      keys: { subject: report, subject_actor: reporter, text },
-    };
-  },
-  'report.note_delete': (e) => {
-    const report = reportMap(e);
-    const reporter = reporterOf(e);
-    const text = String(e.data?.content ?? '');
-    return {
-      action: 'report_note_delete',
-      text: `deleted note '${text}' from report #${String(report.id)}${reporter ? ` on user @${reporter.nickname}` : ''}`,
-      keys: { subject: report, subject_actor: reporter, text },
-    };
-  },
+  'report.note': noteTemplate('report_note', 'added note', 'to'),
+  'report.note_delete': noteTemplate('report_note_delete', 'deleted note', 'from'),
 };
 
 /** The Akkoma moderation-log record of an audit entry, or null when Akkoma would not log it. */
