@@ -4,7 +4,7 @@ import { subject } from '../audit/audit.service';
 import { BaseService } from '../base.service';
 import type { User } from '../users/user.entity';
 import { keepingAnAllHolder } from './all-holders';
-import { normalizePrivileges, type Privilege } from './privilege.enum';
+import { CONCRETE_PRIVILEGES, normalizePrivileges, Privilege } from './privilege.enum';
 
 /** Telodendria's three operations on a user's direct privileges. */
 export enum PrivilegeChangeMode {
@@ -50,7 +50,12 @@ export class UserPrivilegeService extends BaseService {
         next = normalizePrivileges([...user.privileges.filter((p) => !scope.has(p)), ...[...given].filter((p) => scope.has(p))]);
       } else if (mode === PrivilegeChangeMode.REPLACE) next = normalizePrivileges(given);
       else if (mode === PrivilegeChangeMode.ADD) next = normalizePrivileges([...user.privileges, ...given]);
-      else next = normalizePrivileges(user.privileges.filter((p) => !given.has(p)));
+      else {
+        // Removing from a holder of ALL expands ALL into every concrete privilege first (Telodendria's
+        // `mask & ~removed`); removing ALL itself leaves nothing.
+        const base = user.privileges.includes(Privilege.ALL) ? (given.has(Privilege.ALL) ? [] : CONCRETE_PRIVILEGES) : user.privileges;
+        next = normalizePrivileges(base.filter((p) => !given.has(p)));
+      }
       const changed = [...next.filter((p) => !before.includes(p)), ...before.filter((p) => !next.includes(p))];
       assertCanGrant(viewer, changed, allowEscalation);
       await keepingAnAllHolder(em, async () => {

@@ -47,6 +47,22 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
     expect(await rest(t, 'PUT', P('/privileges/plain'), { token: admin.token, body: { privileges: 'ALL' } })).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
   });
 
+  it('DELETE /privileges/:localpart on a holder of ALL expands ALL into the concrete privileges minus the removed ones; removing ALL leaves none', async () => {
+    await rest(t, 'POST', P('/privileges/plain'), { token: admin.token, body: { privileges: ['ALL'] } });
+    const res = await rest(t, 'DELETE', P('/privileges/plain'), { token: admin.token, body: { privileges: ['ALIAS', 'CONFIG'] } });
+    expect(res.status).toBe(200);
+    expect(res.body.privileges).toEqual(expect.arrayContaining(['DEACTIVATE', 'ISSUE_TOKENS', 'GRANT_PRIVILEGES', 'PROC_CONTROL']));
+    expect(res.body.privileges).not.toContain('ALL');
+    expect(res.body.privileges).not.toContain('ALIAS');
+    expect(res.body.privileges).not.toContain('CONFIG');
+    await rest(t, 'POST', P('/privileges/plain'), { token: admin.token, body: { privileges: ['ALL'] } });
+    expect((await rest(t, 'DELETE', P('/privileges/plain'), { token: admin.token, body: { privileges: ['ALL'] } })).body).toEqual({ privileges: [] });
+    // Someone without ALL cannot do it (they do not hold what it takes away).
+    await rest(t, 'POST', P('/privileges/plain'), { token: admin.token, body: { privileges: ['ALL'] } });
+    expect(await rest(t, 'DELETE', P('/privileges/plain'), { token: granter.token, body: { privileges: ['ALIAS'] } })).toMatchObject({ status: 403 });
+    await rest(t, 'POST', P('/privileges/plain'), { token: admin.token, body: { privileges: [] } });
+  });
+
   it('POST /tokens creates a RegToken; GET /tokens lists; GET /tokens/:name reads; DELETE /tokens/:name deletes', async () => {
     const expires = Date.now() + 86400_000;
     const created = await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { name: 'q34jgapo8uq34hg', uses: 5, expires_on: expires, grants: ['DEACTIVATE'] } });
