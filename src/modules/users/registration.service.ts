@@ -36,7 +36,8 @@ export class RegisterInput {
 }
 
 /** One answer for every invite that cannot be used: unknown, expired, revoked, used up, or no longer honoured. */
-const invalidInvite = () => new ForbiddenError('The invite token is unknown, expired, revoked or used up.', { reason: 'INVALID_INVITE' });
+const invalidInvite = (registrationMode: string) =>
+  new ForbiddenError('The invite token is unknown, expired, revoked or used up.', { reason: 'INVALID_INVITE', registrationMode });
 
 /**
  * Self-registration. The settings choose open, invite (default) or closed; on an empty database the
@@ -60,7 +61,7 @@ export class RegistrationService extends BaseService {
       if (mode === 'invite' && !input.inviteToken) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
       if (input.inviteToken) {
         const invite = await this.em.findOne(Invite, { token: input.inviteToken });
-        if (!invite || !inviteState(invite).valid) throw invalidInvite();
+        if (!invite || !inviteState(invite).valid) throw invalidInvite(mode);
       }
     }
     const passwordHash = await this.ctx.deps.hasher.hash(input.password);
@@ -70,13 +71,13 @@ export class RegistrationService extends BaseService {
 
       const invite =
         input.inviteToken && !first ? await consumeInvite(em, input.inviteToken, this.ctx.db.date(new Date())) : null;
-      if (input.inviteToken && !first && !invite) throw invalidInvite();
+      if (input.inviteToken && !first && !invite) throw invalidInvite(mode);
       if (!first && mode === 'invite' && !invite) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
       if (invite) {
         const beyond = await grantsBeyondCreator(em, invite);
         if (beyond.length > 0) {
           this.ctx.log.warn({ inviteId: invite.id, privileges: beyond }, 'invite refused: it grants privileges its creator no longer holds');
-          throw invalidInvite();
+          throw invalidInvite(mode);
         }
       }
 

@@ -35,6 +35,27 @@ function uiaFlows(mode: string, session: string, error?: { errcode: string; erro
   return new Answer(401, { flows, params: {}, session, completed: [], ...(error ?? {}) });
 }
 
+const UIA_STAGES = ['m.login.registration_token', 'm.login.dummy'];
+
+/** The client's UIA session, kept across a failed stage (a new one when it sent none). */
+function uiaSession(req: RestRequest): string {
+  const auth = req.body.auth as Record<string, unknown> | undefined;
+  return typeof auth?.session === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(auth.session) ? auth.session : randomBytes(12).toString('base64url');
+}
+
+/**
+ * Which registration row serves the request: without `auth`, the UIA 401 naming the flows; with a stage
+ * Gatehouse knows, the registration; with another stage, the flows again (the spec's answer).
+ */
+function selectRegistration(req: RestRequest): RouteRow {
+  const auth = req.body.auth;
+  if (auth === undefined || auth === null) return registerFlows;
+  if (typeof auth !== 'object' || Array.isArray(auth)) throw new BadInputError("'auth' is not an object.", 'auth', { reason: 'BAD_JSON' });
+  const type = (auth as Record<string, unknown>).type;
+  if (typeof type !== 'string') throw new BadInputError("'auth->type' is unset or not a string.", 'auth.type', { reason: 'BAD_JSON' });
+  return UIA_STAGES.includes(type) ? registerWithAuth : registerFlows;
+}
+
 const registerWithAuth = row({
   method: 'POST',
   path: '/v3/register',
@@ -48,9 +69,6 @@ const registerWithAuth = row({
     if (auth.type === 'm.login.registration_token' && typeof inviteToken !== 'string') {
       throw new BadInputError('auth.token is required', 'auth.token', { reason: 'MISSING_PARAM' });
     }
-    if (auth.type !== 'm.login.registration_token' && auth.type !== 'm.login.dummy') {
-      throw new BadInputError('Unknown authentication stage', 'auth.type', { reason: 'UNKNOWN_STAGE' });
-    }
     return { input: { username: localpart(b.username), password: b.password, inviteToken: (inviteToken as string | undefined) ?? null } };
   },
   serialize: (data) => ({
@@ -58,6 +76,11 @@ const registerWithAuth = row({
     access_token: data.register.token,
     device_id: randomBytes(5).toString('hex').toUpperCase(),
   }),
+  // A failed stage answers the whole UIA object again, with the client's session, so it can re-prompt.
+  onError: (e, req) =>
+    e.code === 'FORBIDDEN' && e.extensions.reason === 'INVALID_INVITE'
+      ? uiaFlows(String(e.extensions.registrationMode ?? 'invite'), uiaSession(req), { errcode: 'M_FORBIDDEN', error: e.message })
+      : undefined,
 });
 
 const ROWS: RouteRow[] = [
@@ -98,7 +121,7 @@ const ROWS: RouteRow[] = [
     path: '/v3/register',
     operation: ops.MatrixServerDocument,
     // Without an `auth` stage the answer is the UIA 401 naming the flows; with one, it registers.
-    select: (req) => (req.body.auth && typeof req.body.auth === 'object' ? registerWithAuth : registerFlows),
+    select: selectRegistration,
     variables: () => ({}),
   }),
   row({
@@ -118,7 +141,7 @@ const registerFlows = row({
   path: '/v3/register',
   operation: ops.MatrixServerDocument,
   variables: () => ({}),
-  serialize: (data) => uiaFlows(data.serverInfo.registrationMode, randomBytes(12).toString('base64url')),
+  serialize: (data, req) => uiaFlows(data.serverInfo.registrationMode, uiaSession(req)),
 });
 
 export const matrixClientDialect: Dialect = {

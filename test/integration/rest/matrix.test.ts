@@ -61,7 +61,7 @@ describe('Matrix client endpoints', () => {
     const again = await rest(t, 'POST', '/_matrix/client/v3/register', {
       body: { username: 'bob2', password: 'bob-password', auth: { type: 'm.login.registration_token', token: 'for-bob' } },
     });
-    expect(again).toMatchObject({ status: 401, body: { errcode: 'M_FORBIDDEN' } });
+    expect(again).toMatchObject({ status: 401, body: { errcode: 'M_FORBIDDEN', flows: [{ stages: ['m.login.registration_token'] }], session: expect.any(String) } });
     const taken = await rest(t, 'POST', '/_matrix/client/v3/register', {
       body: { username: 'admin', password: 'xxxxxxxxx', auth: { type: 'm.login.dummy' } },
     });
@@ -85,6 +85,31 @@ describe('Matrix client endpoints', () => {
     await createUser(t, { username: 'troll' });
     const deact = await rest(t, 'DELETE', '/_telodendria/admin/v1/deactivate/troll', { token: carol, body: { reason: 'trolling' } });
     expect(deact).toMatchObject({ status: 200, body: { user: 'troll', reason: 'trolling', banned_by: 'carol' } });
+  });
+
+  it('POST /v3/register: a failed stage answers the full UIA object with the same session (and errcode), an unknown stage the flows, a malformed auth 400 M_BAD_JSON', async () => {
+    const first = await rest(t, 'POST', '/_matrix/client/v3/register', { body: { username: 'erin', password: 'erin-password' } });
+    const session = first.body.session;
+    const failed = await rest(t, 'POST', '/_matrix/client/v3/register', {
+      body: { username: 'erin', password: 'erin-password', auth: { type: 'm.login.registration_token', token: 'mistyped', session } },
+    });
+    expect(failed).toMatchObject({
+      status: 401,
+      body: { flows: [{ stages: ['m.login.registration_token'] }], params: {}, session, completed: [], errcode: 'M_FORBIDDEN', error: expect.any(String) },
+    });
+    const unknown = await rest(t, 'POST', '/_matrix/client/v3/register', {
+      body: { username: 'erin', password: 'erin-password', auth: { type: 'm.login.recaptcha', session } },
+    });
+    expect(unknown).toMatchObject({ status: 401, body: { flows: [{ stages: ['m.login.registration_token'] }], session, completed: [] } });
+    expect(unknown.body.errcode).toBeUndefined();
+    expect(await rest(t, 'POST', '/_matrix/client/v3/register', { body: { username: 'erin', password: 'erin-password', auth: 'token' } })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_BAD_JSON', error: "'auth' is not an object." },
+    });
+    expect(await rest(t, 'POST', '/_matrix/client/v3/register', { body: { username: 'erin', password: 'erin-password', auth: { session } } })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_BAD_JSON', error: "'auth->type' is unset or not a string." },
+    });
   });
 
   it('POST /v3/register offers m.login.dummy when registration is open', async () => {
