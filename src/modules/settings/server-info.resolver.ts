@@ -21,6 +21,9 @@ export class ServerInfo {
 
   @Field({ description: 'Gatehouse version.' })
   version!: string;
+
+  @Field(() => Int, { description: 'The port this instance listens on.' })
+  port!: number;
 }
 
 @ObjectType({ description: 'Public usage counts (nodeinfo).' })
@@ -47,6 +50,7 @@ export class ServerInfoResolver {
       publicUrl: s.publicUrl,
       mailerEnabled: s.smtp.host != null,
       version: VERSION,
+      port: ctx.deps.config.port,
     };
   }
 

@@ -67,6 +67,13 @@ export const SettingsSchema = z
           .strict(),
       )
       .refine((groups) => JSON.stringify(groups).length <= 256 * 1024, 'the Pryv groups may hold at most 256 KiB of JSON'),
+    /**
+     * Telodendria config keys Gatehouse does not model (listen, log, federation, maxCache, runAs, pid,
+     * identityServer, and any other), kept as a Telodendria tool wrote them so they read back.
+     */
+    telodendria: z
+      .record(z.string().max(128), z.unknown())
+      .refine((doc) => JSON.stringify(doc).length <= 64 * 1024, 'the Telodendria config may hold at most 64 KiB of JSON'),
   })
   .strict();
 
@@ -92,6 +99,7 @@ export function defaultSettings(config: Config): Settings {
     },
     smtp: { host: null, port: 587, secure: false, user: null, password: null, from: 'gatehouse@localhost' },
     pryvGroups: {},
+    telodendria: {},
   };
 }
 

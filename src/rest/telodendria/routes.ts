@@ -2,6 +2,7 @@ import { BadInputError } from '../../errors/errors';
 import { ALL_PRIVILEGES } from '../../modules/privileges/privilege.enum';
 import * as ops from '../operations/__generated__/operations';
 import { row, type RestRequest, type RouteRow } from '../route';
+import { telodendriaPatch, toTelodendriaConfig, validateTelodendriaConfig } from './config';
 
 const PRIVILEGE_NAMES: ReadonlySet<string> = new Set(ALL_PRIVILEGES);
 
@@ -128,21 +129,22 @@ export const TELODENDRIA_ROWS: RouteRow[] = [
     path: '/config',
     operation: ops.TelodendriaConfigDocument,
     variables: () => ({}),
-    serialize: (data) => data.settings.settings,
+    serialize: (data) => toTelodendriaConfig(data.settings.settings as Record<string, unknown>, data.serverInfo.port),
   }),
+  // Telodendria answers restart_required: true to every write.
   row({
     method: 'POST',
     path: '/config',
     operation: ops.TelodendriaReplaceConfigDocument,
-    variables: (req) => ({ settings: req.body }),
-    serialize: (data) => ({ restart_required: data.replaceSettings.restartRequired }),
+    variables: (req) => ({ patch: telodendriaPatch(validateTelodendriaConfig(req.body, true)) }),
+    serialize: () => ({ restart_required: true }),
   }),
   row({
     method: 'PUT',
     path: '/config',
     operation: ops.TelodendriaPatchConfigDocument,
-    variables: (req) => ({ patch: req.body }),
-    serialize: (data) => ({ restart_required: data.patchSettings.restartRequired }),
+    variables: (req) => ({ patch: telodendriaPatch(validateTelodendriaConfig(req.body, false)) }),
+    serialize: () => ({ restart_required: true }),
   }),
   row({
     method: 'GET',

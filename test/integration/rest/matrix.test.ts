@@ -113,7 +113,7 @@ describe('Matrix client endpoints', () => {
   });
 
   it('POST /v3/register offers m.login.dummy when registration is open', async () => {
-    await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { registration: { mode: 'open' } } });
+    await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { registration: true } });
     const flows = await rest(t, 'POST', '/_matrix/client/v3/register', { body: { username: 'dora', password: 'dora-password' } });
     expect(flows.body.flows).toEqual([{ stages: ['m.login.registration_token'] }, { stages: ['m.login.dummy'] }]);
     const done = await rest(t, 'POST', '/_matrix/client/v3/register', {
@@ -122,7 +122,7 @@ describe('Matrix client endpoints', () => {
     expect(done).toMatchObject({ status: 200, body: { user_id: '@dora:example.org' } });
     const bad = await rest(t, 'POST', '/_matrix/client/v3/register', { body: { username: 'Bad Name', password: 'dora-password', auth: { type: 'm.login.dummy' } } });
     expect(bad).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_USERNAME' } });
-    await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { registration: { mode: 'invite' } } });
+    await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { registration: false } });
   });
 
   it('malformed JSON is 400 M_NOT_JSON, never 500', async () => {

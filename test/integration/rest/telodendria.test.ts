@@ -87,17 +87,51 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
     });
   });
 
-  it('GET /config reads; PUT /config merges and POST /config replaces, answering {restart_required}', async () => {
+  it('GET /config reads the Telodendria config document; PUT /config merges and POST /config replaces, answering {restart_required: true}', async () => {
     const read = await rest(t, 'GET', P('/config'), { token: admin.token });
-    expect(read.body).toMatchObject({ serverName: 'localhost', registration: { mode: 'invite' } });
-    const put = await rest(t, 'PUT', P('/config'), { token: admin.token, body: { serverName: 'matrix.example.org' } });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      listen: [{ port: expect.any(Number), threads: 4, maxConnections: 32 }],
+      serverName: 'localhost',
+      baseUrl: expect.any(String),
+      registration: false,
+      federation: false,
+      maxCache: 0,
+      log: { output: 'stdout' },
+    });
+    // A tool edits Telodendria's keys: the mapped ones change Gatehouse, the others read back as written.
+    const put = await rest(t, 'PUT', P('/config'), {
+      token: admin.token,
+      body: { serverName: 'matrix.example.org', registration: true, log: { level: 'debug' }, maxCache: 512, identityServer: 'https://id.example.org' },
+    });
     expect(put).toMatchObject({ status: 200, body: { restart_required: true } });
-    const whole = { ...(await rest(t, 'GET', P('/config'), { token: admin.token })).body };
-    delete whole.smtp.passwordSet;
-    const post = await rest(t, 'POST', P('/config'), { token: admin.token, body: { ...whole, instanceName: 'Replaced' } });
+    const after = (await rest(t, 'GET', P('/config'), { token: admin.token })).body;
+    expect(after).toMatchObject({ serverName: 'matrix.example.org', registration: true, log: { output: 'stdout', level: 'debug' }, maxCache: 512, identityServer: 'https://id.example.org' });
+    const info = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ serverInfo { serverName registrationMode } }' }) });
+    expect(((await info.json()) as any).data.serverInfo).toEqual({ serverName: 'matrix.example.org', registrationMode: 'open' });
+    // POST stores the document as sent: keys not sent are gone.
+    const { identityServer: _gone, ...whole } = after;
+    const post = await rest(t, 'POST', P('/config'), { token: admin.token, body: { ...whole, registration: false } });
     expect(post).toMatchObject({ status: 200, body: { restart_required: true } });
-    const bad = await rest(t, 'PUT', P('/config'), { token: admin.token, body: { registration: { mode: 'sometimes' } } });
-    expect(bad).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
+    const replaced = (await rest(t, 'GET', P('/config'), { token: admin.token })).body;
+    expect(replaced.identityServer).toBeUndefined();
+    expect(replaced.registration).toBe(false);
+    // Telodendria's validation texts, first failure only.
+    const cases: Array<[string, unknown, string]> = [
+      ['PUT', { registration: { mode: 'open' } }, 'Config.registration must be of type boolean.'],
+      ['PUT', { listen: 8008 }, 'Config.listen must be of type [ConfigListener].'],
+      ['PUT', { listen: [{}] }, 'ConfigListener.port is required.'],
+      ['PUT', { listen: [5] }, 'Config.listen[] contains an invalid value.'],
+      ['PUT', { log: { output: 'printer' } }, 'Invalid value for ConfigLogConfig.output.'],
+      ['PUT', { serverName: 5 }, 'Config.serverName must be of type string.'],
+      ['POST', { listen: [{ port: 1 }], log: { output: 'stdout' }, serverName: 'x', federation: true }, 'Config.registration is required.'],
+      ['POST', {}, 'Config.listen is required.'],
+    ];
+    for (const [method, body, error] of cases) {
+      expect([JSON.stringify(body), await rest(t, method, P('/config'), { token: admin.token, body })]).toMatchObject([JSON.stringify(body), { status: 400, body: { errcode: 'M_BAD_JSON', error } }]);
+    }
+    expect((await rest(t, 'GET', P('/config'), { token: admin.token })).body.registration).toBe(false);
+    await rest(t, 'PUT', P('/config'), { token: admin.token, body: { serverName: 'example.org' } });
   });
 
   it('GET /stats answers memory_allocated and version; POST /restart and POST /shutdown answer {}', async () => {
@@ -140,7 +174,11 @@ describe('rate limiting (from settings)', () => {
     try {
       const admin = await createUser(t, { roles: ['admin'] });
       const ops = await createUser(t, { privileges: ['PROC_CONTROL'] });
-      const patched = await rest(t, 'PUT', '/_telodendria/admin/v1/config', { token: admin.token, body: { rateLimits: { api: { perCaller: 3, windowSeconds: 60 } } } });
+      const patched = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify({ query: 'mutation { patchSettings(patch: { rateLimits: { api: { perCaller: 3, windowSeconds: 60 } } }) { restartRequired } }' }),
+      });
       expect(patched.status).toBe(200);
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await rest(t, 'GET', '/_telodendria/admin/v1/stats', { token: ops.token })).status);
