@@ -15,6 +15,17 @@ function inputError(e: OperationError): RestAnswer {
 }
 
 /**
+ * Telodendria words a missing privilege differently on each route (WIRE-FACTS §2c): a row passes its
+ * own wording for a refusal by the permission map.
+ */
+export function privilegeRefusal(wording: (privilege: string) => string) {
+  return (e: OperationError): RestAnswer | undefined =>
+    e.code === 'FORBIDDEN' && e.extensions.rule !== undefined && typeof e.extensions.requiredPrivilege === 'string'
+      ? matrixError(403, 'M_FORBIDDEN', wording(e.extensions.requiredPrivilege))
+      : undefined;
+}
+
+/**
  * Matrix statuses as the spec has them (Telodendria's own code answers an unknown token with 400 and
  * unknown users with 400 M_INVALID_PARAM; the README lists where Gatehouse follows the spec instead).
  */
@@ -23,7 +34,7 @@ export const MATRIX_ERRORS = {
     // A wrong password at login is M_FORBIDDEN in the spec; a bad token and a missing one are 401s.
     if (e.extensions.reason === 'INVALID_CREDENTIALS') return matrixError(403, 'M_FORBIDDEN', e.message);
     if (e.extensions.reason === 'INVALID_TOKEN') return matrixError(401, 'M_UNKNOWN_TOKEN', e.message);
-    return matrixError(401, 'M_MISSING_TOKEN', 'No access token was given.');
+    return matrixError(401, 'M_MISSING_TOKEN', 'No access token was specified for the request.');
   },
   FORBIDDEN: (e) =>
     matrixError(

@@ -2,6 +2,7 @@ import { BadInputError } from '../../errors/errors';
 import { ALL_PRIVILEGES } from '../../modules/privileges/privilege.enum';
 import * as ops from '../operations/__generated__/operations';
 import { row, type RestRequest, type RouteRow } from '../route';
+import { matrixError, privilegeRefusal } from './errors';
 import { telodendriaPatch, toTelodendriaConfig, validateTelodendriaConfig } from './config';
 
 const PRIVILEGE_NAMES: ReadonlySet<string> = new Set(ALL_PRIVILEGES);
@@ -12,11 +13,10 @@ const MAX_DATE_MS = 8.64e15;
 /** A body field that must be a list of privilege names; unknown names are ignored, as upstream does. */
 function privilegeList(req: RestRequest): string[] {
   const v = req.body.privileges;
-  if (v === undefined) throw new BadInputError('privileges is required.', 'privileges', { reason: 'MISSING_PARAM' });
-  if (!Array.isArray(v) || v.some((p) => typeof p !== 'string')) {
-    throw new BadInputError('privileges must be an array of strings.', 'privileges', { reason: 'BAD_JSON' });
-  }
-  return v.filter((p) => PRIVILEGE_NAMES.has(p));
+  // Telodendria's one text for a missing or non-array list.
+  if (!Array.isArray(v)) throw new BadInputError("'privileges' is unset or not an array.", 'privileges', { reason: 'BAD_JSON' });
+  // Unknown names and non-strings are ignored, as upstream does.
+  return v.filter((p): p is string => typeof p === 'string' && PRIVILEGE_NAMES.has(p));
 }
 
 interface RegTokenFields {
@@ -68,7 +68,7 @@ function privilegeRows(withLocalpart: boolean): RouteRow[] {
   ];
 }
 
-export const TELODENDRIA_ROWS: RouteRow[] = [
+const ROWS: RouteRow[] = [
   ...privilegeRows(false),
   ...privilegeRows(true),
   row({
@@ -92,17 +92,17 @@ export const TELODENDRIA_ROWS: RouteRow[] = [
     operation: ops.TelodendriaCreateTokenDocument,
     variables: (req) => {
       const b = req.body;
-      if (b.name !== undefined && typeof b.name !== 'string') throw new BadInputError('name must be a string.', 'name', { reason: 'BAD_JSON' });
-      if (b.uses !== undefined && (!Number.isInteger(b.uses) || (b.uses as number) < -1 || b.uses === 0)) {
-        throw new BadInputError('uses must be -1 (unlimited) or a positive integer.', 'uses');
-      }
+      // Telodendria's generated type checks (RegTokenInfo), then its one refusal text.
+      const typeError = (field: string, type: string) => new BadInputError(`RegTokenInfo.${field} must be of type ${type}.`, field, { reason: 'BAD_JSON' });
+      if (b.name !== undefined && typeof b.name !== 'string') throw typeError('name', 'string');
+      if (b.uses !== undefined && !Number.isInteger(b.uses)) throw typeError('uses', 'integer');
+      if (b.expires_on !== undefined && !Number.isInteger(b.expires_on)) throw typeError('expires_on', 'integer');
+      if (b.grants !== undefined && !Array.isArray(b.grants)) throw typeError('grants', 'array');
+      const cannot = () => new BadInputError('Cannot create token.', 'name');
+      if (b.uses !== undefined && ((b.uses as number) < -1 || b.uses === 0)) throw cannot();
       // JavaScript dates end at 8.64e15 ms: a later one is no date at all.
-      if (b.expires_on !== undefined && (!Number.isInteger(b.expires_on) || (b.expires_on as number) < 0 || (b.expires_on as number) > MAX_DATE_MS)) {
-        throw new BadInputError('expires_on must be a timestamp in milliseconds (0 = never).', 'expires_on');
-      }
-      if (b.grants !== undefined && (!Array.isArray(b.grants) || b.grants.some((g) => typeof g !== 'string'))) {
-        throw new BadInputError('grants must be an array of privilege names.', 'grants', { reason: 'BAD_JSON' });
-      }
+      if (b.expires_on !== undefined && ((b.expires_on as number) < 0 || (b.expires_on as number) > MAX_DATE_MS)) throw cannot();
+      if (typeof b.name === 'string' && !/^[A-Za-z0-9._~-]{1,64}$/.test(b.name)) throw cannot();
       const uses = b.uses as number | undefined;
       const expires = b.expires_on as number | undefined;
       return {
@@ -111,11 +111,16 @@ export const TELODENDRIA_ROWS: RouteRow[] = [
           // An omitted `uses` means unlimited here (upstream makes such a token unusable at once).
           maxUses: uses === undefined || uses === -1 ? null : uses,
           expiresAt: expires ? new Date(expires).toISOString() : null,
-          grants: { privileges: ((b.grants as string[] | undefined) ?? []).filter((g) => PRIVILEGE_NAMES.has(g)) as never, roles: [] },
+          grants: { privileges: ((b.grants as unknown[] | undefined) ?? []).filter((g): g is string => typeof g === 'string' && PRIVILEGE_NAMES.has(g)) as never, roles: [] },
         },
       };
     },
     serialize: (data) => regToken(data.createInvite),
+    // A taken name or a past expiry: Telodendria's one text.
+    onError: (e) =>
+      e.code === 'CONFLICT' || (e.code === 'BAD_USER_INPUT' && e.extensions.field === 'input.expiresAt')
+        ? matrixError(400, 'M_INVALID_PARAM', 'Cannot create token.')
+        : undefined,
   }),
   row({
     method: 'DELETE',
@@ -151,7 +156,8 @@ export const TELODENDRIA_ROWS: RouteRow[] = [
     path: '/stats',
     operation: ops.TelodendriaStatsDocument,
     variables: () => ({}),
-    serialize: (data) => ({ memory_allocated: data.processStats.memory.rss, version: data.processStats.version }),
+    // The JavaScript heap in use: what the process allocated, not its whole resident memory.
+    serialize: (data) => ({ memory_allocated: data.processStats.memory.heapUsed, version: data.processStats.version }),
   }),
   row({ method: 'POST', path: '/restart', operation: ops.TelodendriaRestartDocument, variables: () => ({}), serialize: () => ({}) }),
   row({ method: 'POST', path: '/shutdown', operation: ops.TelodendriaShutdownDocument, variables: () => ({}), serialize: () => ({}) }),
@@ -177,3 +183,17 @@ export const TELODENDRIA_ROWS: RouteRow[] = [
     status: 204,
   }),
 ];
+
+/** How Telodendria words a missing privilege on each route (WIRE-FACTS §2c); tokens and deactivate use the default. */
+const REFUSALS: Array<[RegExp, (privilege: string) => string]> = [
+  [/^\/privileges/, (p) => `User doesn't have the ${p} privilege`],
+  [/^\/config/, (p) => `User does not have the '${p}' privilege.`],
+  [/^\/(stats|restart|shutdown)/, (p) => `User doesn't have ${p} privilege.`],
+];
+
+export const TELODENDRIA_ROWS: RouteRow[] = ROWS.map((r) => {
+  const wording = REFUSALS.find(([path]) => path.test(r.path))?.[1];
+  if (!wording) return r;
+  const refusal = privilegeRefusal(wording);
+  return { ...r, onError: (e, req) => r.onError?.(e, req) ?? refusal(e) };
+});

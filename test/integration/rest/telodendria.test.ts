@@ -21,7 +21,7 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
   it('GET /privileges reads the caller’s privileges (GRANT_PRIVILEGES needed even for one’s own)', async () => {
     expect(await rest(t, 'GET', P('/privileges'), { token: admin.token })).toMatchObject({ status: 200, body: { privileges: ['ALL'] } });
     const denied = await rest(t, 'GET', P('/privileges'), { token: plain.token });
-    expect(denied).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN', error: "User doesn't have the GRANT_PRIVILEGES privilege." } });
+    expect(denied).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN', error: "User doesn't have the GRANT_PRIVILEGES privilege" } });
   });
 
   it('POST, PUT and DELETE /privileges change the caller’s own privileges', async () => {
@@ -43,7 +43,10 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
     const esc = await rest(t, 'PUT', P('/privileges/plain'), { token: granter.token, body: { privileges: ['CONFIG'] } });
     expect(esc).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN' } });
     expect(await rest(t, 'GET', P('/privileges/ghost'), { token: admin.token })).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
-    expect(await rest(t, 'PUT', P('/privileges/plain'), { token: admin.token, body: {} })).toMatchObject({ status: 400, body: { errcode: 'M_MISSING_PARAM' } });
+    expect(await rest(t, 'PUT', P('/privileges/plain'), { token: admin.token, body: {} })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_BAD_JSON', error: "'privileges' is unset or not an array." },
+    });
     expect(await rest(t, 'PUT', P('/privileges/plain'), { token: admin.token, body: { privileges: 'ALL' } })).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
   });
 
@@ -132,6 +135,23 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
     }
     expect((await rest(t, 'GET', P('/config'), { token: admin.token })).body.registration).toBe(false);
     await rest(t, 'PUT', P('/config'), { token: admin.token, body: { serverName: 'example.org' } });
+  });
+
+  it('GET /config, GET /stats and POST /tokens word refusals and token errors as Telodendria does, route by route', async () => {
+    const nobody = await createUser(t, { username: 'nobody' });
+    expect(await rest(t, 'GET', P('/config'), { token: nobody.token })).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN', error: "User does not have the 'CONFIG' privilege." } });
+    expect(await rest(t, 'GET', P('/stats'), { token: nobody.token })).toMatchObject({ status: 403, body: { error: "User doesn't have PROC_CONTROL privilege." } });
+    expect(await rest(t, 'GET', P('/tokens'), { token: nobody.token })).toMatchObject({ status: 403, body: { error: "User doesn't have the ISSUE_TOKENS privilege." } });
+    expect(await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { uses: 'many' } })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_BAD_JSON', error: 'RegTokenInfo.uses must be of type integer.' },
+    });
+    expect(await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { grants: 'ALL' } })).toMatchObject({ body: { error: 'RegTokenInfo.grants must be of type array.' } });
+    await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { name: 'dup-token', uses: 1 } });
+    for (const body of [{ name: 'dup-token', uses: 1 }, { name: 'bad name!' }, { uses: -2 }, { expires_on: 1000 }]) {
+      expect([body, await rest(t, 'POST', P('/tokens'), { token: admin.token, body })]).toMatchObject([body, { status: 400, body: { errcode: 'M_INVALID_PARAM', error: 'Cannot create token.' } }]);
+    }
+    expect(await rest(t, 'GET', P('/config'))).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN', error: 'No access token was specified for the request.' } });
   });
 
   it('GET /stats answers memory_allocated and version; POST /restart and POST /shutdown answer {}', async () => {
