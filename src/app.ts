@@ -218,8 +218,9 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   });
   await apollo.start();
 
-  // Dialects with their upstream's own CORS policy (Pryv.io) answer for their prefixes themselves.
-  const ownCors = pryvDialects.filter((d) => d.cors).flatMap((d) => d.prefixes);
+  // Dialects with their upstream's own CORS policy (Pryv.io, Telodendria and Matrix) answer for their prefixes themselves.
+  const dialects = [pleromaDialect, mastodonApiDialect, oauthDialect, nodeInfoDialect, wellKnownDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects];
+  const ownCors = dialects.filter((d) => d.cors).flatMap((d) => d.prefixes);
   const hasOwnCors = (url: string) => ownCors.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`));
   const serverCors = {
     origin: [SANDBOX_ORIGIN, ...config.corsOrigins],
@@ -237,7 +238,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   await server.register(fastifyApollo(apollo), { path: '/graphql', context: contextFor });
 
   await server.register(formbody);
-  for (const dialect of [pleromaDialect, mastodonApiDialect, oauthDialect, nodeInfoDialect, wellKnownDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects]) await mountDialect(server, apollo, deps, dialect);
+  for (const dialect of dialects) await mountDialect(server, apollo, deps, dialect);
   await mountSocks(server, apollo, deps);
 
   server.get('/healthz', async (_req, reply) => {

@@ -18,6 +18,10 @@ export class AccessToken {
   @Property({ type: 'string', length: 128, nullable: true })
   deviceName?: string | null;
 
+  /** The client's device (Matrix `device_id`): the one it named at login, else one given to it. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  deviceId?: string | null;
+
   @Property()
   createdAt: Date = new Date();
 

@@ -8,19 +8,20 @@ import { Role } from '../modules/roles/role.entity';
 import { User } from '../modules/users/user.entity';
 import { AccessToken } from './access-token.entity';
 import type { PasswordHasher } from './passwords';
-import { generateToken, hashToken } from './tokens';
+import { DEVICE_ID_PATTERN, generateDeviceId, generateToken, hashToken } from './tokens';
 import type { LimiterSpec } from './rate-limits';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { PrivilegeService } from '../modules/privileges/privilege.service';
 import { toPryvPermissions } from '../modules/privileges/pryv-permissions';
 
 /** Creates a session token for `user` in `em` (flushed by the caller's transaction). */
-export function issueToken(em: EntityManager, user: User, lifetimeSeconds: number, deviceName?: string | null) {
+export function issueToken(em: EntityManager, user: User, lifetimeSeconds: number, deviceName?: string | null, deviceId?: string | null) {
   const token = generateToken();
   const expiresAt = new Date(Date.now() + lifetimeSeconds * 1000);
-  em.create(AccessToken, { tokenHash: hashToken(token), user, expiresAt, deviceName: deviceName ?? null });
+  const device = deviceId ?? generateDeviceId();
+  em.create(AccessToken, { tokenHash: hashToken(token), user, expiresAt, deviceName: deviceName ?? null, deviceId: device });
   user.lastLoginAt = new Date();
-  return { token, expiresAt };
+  return { token, expiresAt, deviceId: device };
 }
 
 /** One answer for unknown user, wrong password and deactivated account. */
@@ -29,6 +30,7 @@ export const INVALID_CREDENTIALS = 'Invalid username or password.';
 export interface Session {
   token: string;
   expiresAt: Date;
+  deviceId: string;
   user: User;
 }
 
@@ -70,7 +72,11 @@ export class AuthService extends BaseService {
     deviceName?: string | null,
     format = TokenFormat.OPAQUE,
     newPassword?: string | null,
+    deviceId?: string | null,
   ): Promise<Session> {
+    if (deviceId != null && !DEVICE_ID_PATTERN.test(deviceId)) {
+      throw new BadInputError('deviceId must be 1–64 printable characters without spaces', 'deviceId');
+    }
     if (newPassword != null && (newPassword.length < PASSWORD_MIN_LENGTH || newPassword.length > PASSWORD_MAX_LENGTH)) {
       throw new BadInputError(`newPassword must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`, 'newPassword');
     }
@@ -84,7 +90,10 @@ export class AuthService extends BaseService {
     ]);
     const user = await this.em.findOne(User, { username: account }, { populate: ['passwordHash'] });
     const ok = await this.ctx.deps.hasher.verify(user?.passwordHash, password);
-    if (!user || !ok || !user.active) throw new UnauthenticatedError(INVALID_CREDENTIALS, { reason: 'INVALID_CREDENTIALS' });
+    if (!user || !ok) throw new UnauthenticatedError(INVALID_CREDENTIALS, { reason: 'INVALID_CREDENTIALS' });
+    // The same refusal; only someone who knows the password learns that the account is deactivated
+    // (Matrix answers it as M_USER_DEACTIVATED).
+    if (!user.active) throw new UnauthenticatedError(INVALID_CREDENTIALS, { reason: 'INVALID_CREDENTIALS', deactivated: true });
     await Promise.all([
       limiter.reset(limits.userAddress, `${account}|${this.ctx.ip}`),
       limiter.refund(limits.address, this.ctx.ip),
@@ -113,8 +122,8 @@ export class AuthService extends BaseService {
           message: `updated @${u.username} (password)`,
         });
       }
-      const { token, expiresAt } =
-        format === TokenFormat.JWT ? await this.issueJwt(em, u, deviceName) : issueToken(em, u, lifetime, deviceName);
+      const { token, expiresAt, deviceId: device } =
+        format === TokenFormat.JWT ? await this.issueJwt(em, u, deviceName, deviceId) : issueToken(em, u, lifetime, deviceName, deviceId);
       this.ctx.signedIn.userId = u.id;
       this.ctx.services.audit.record(em, {
         actor: { id: u.id, username: u.username },
@@ -123,7 +132,7 @@ export class AuthService extends BaseService {
         data: deviceName ? { deviceName } : null,
         message: 'signed in',
       });
-      return { token, expiresAt, user: u };
+      return { token, expiresAt, deviceId: device, user: u };
     });
   }
 
@@ -132,7 +141,7 @@ export class AuthService extends BaseService {
    * (Pryv's words, from the one mapping table) beside Gatehouse's `privileges`. Recorded like every
    * session (sha256 only), so logout, password changes and deactivation revoke it.
    */
-  private async issueJwt(em: EntityManager, user: User, deviceName?: string | null) {
+  private async issueJwt(em: EntityManager, user: User, deviceName?: string | null, deviceId?: string | null) {
     const privileges = PrivilegeService.effective(user.privileges, user.roles.getItems().map((r) => r.privileges));
     const expiresAt = new Date(Date.now() + JWT_LIFETIME_SECONDS * 1000);
     const token = await this.ctx.deps.jwt.sign(
@@ -140,9 +149,23 @@ export class AuthService extends BaseService {
       String(user.id),
       expiresAt,
     );
-    em.create(AccessToken, { tokenHash: hashToken(token), user, expiresAt, deviceName: deviceName ?? 'jwt' });
+    const device = deviceId ?? generateDeviceId();
+    em.create(AccessToken, { tokenHash: hashToken(token), user, expiresAt, deviceName: deviceName ?? 'jwt', deviceId: device });
     user.lastLoginAt = new Date();
-    return { token, expiresAt };
+    return { token, expiresAt, deviceId: device };
+  }
+
+  /** The session this request is made with (never its token or hash). */
+  async currentSession() {
+    const t = await this.em.findOneOrFail(AccessToken, this.viewer.tokenId);
+    return {
+      id: String(t.id),
+      deviceId: t.deviceId ?? null,
+      deviceName: t.deviceName ?? null,
+      createdAt: t.createdAt,
+      expiresAt: t.expiresAt,
+      lastUsedAt: t.lastUsedAt ?? null,
+    };
   }
 
   /** Revokes the token this request came with. */

@@ -13,6 +13,7 @@ import { type FieldCheck, can, oneUserRefSelfOrCan, canAny, groupOwnerOrCan, isA
  */
 export const queryRules = {
   viewer: isPublic,
+  currentSession: isAuthenticated,
   user: oneUserRefSelfOrCan(P.VIEW_USERS),
   users: can(P.VIEW_USERS),
   staff: canAny(P.VIEW_PRIVILEGES, P.GRANT_PRIVILEGES),

@@ -23,8 +23,8 @@ export interface Dialect {
   /** Headers sent with a 204 (Akkoma sends its empty answers as application/json). */
   emptyHeaders?: Record<string, string>;
   notImplemented: RestAnswer;
-  /** A known path with a method no row serves; absent = the 404 answer. */
-  wrongMethod?: RestAnswer;
+  /** A known path with a method no row serves (an answer, or one per path); absent = the 404 answer. */
+  wrongMethod?: RestAnswer | ((path: string) => RestAnswer);
   /** Body that is not JSON, or parameters that cannot be read. */
   badRequest(message: string): RestAnswer;
   /**
@@ -32,6 +32,8 @@ export interface Dialect {
    * prefixes; preflights (OPTIONS) answer 200 "OK" before any authentication. Absent = the server-wide policy.
    */
   cors?(req: FastifyRequest, config: Config): Record<string, string>;
+  /** The answer to a preflight under the dialect's own CORS policy; absent = 200 "OK". */
+  preflight?: RestAnswer;
 }
 
 export type ErrorTable = Record<ErrorCode, (e: OperationError) => RestAnswer>;
@@ -65,7 +67,9 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
           scope.addHook('onRequest', async (req, reply) => {
             reply.headers(cors(req, deps.config));
           });
-          const preflight = async (_req: FastifyRequest, reply: FastifyReply) => reply.code(200).type('text/plain; charset=utf-8').send('OK');
+          const answer = dialect.preflight;
+          const preflight = async (_req: FastifyRequest, reply: FastifyReply) =>
+            answer ? send(reply, answer) : reply.code(200).type('text/plain; charset=utf-8').send('OK');
           scope.options('/', preflight);
           scope.options('/*', preflight);
         }
@@ -82,13 +86,26 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
             url: chosen.path,
             handler: async (req, reply) => {
               const rest = restRequest(req);
-              const r = chosen.select ? chosen.select(rest) : chosen;
-              const variables = r.variables(rest);
-              const token = r.token ? r.token(rest) : dialect.token(req);
+              const token = chosen.token ? chosen.token(rest) : dialect.token(req);
               rest.token = token;
-              const outcome = await runOperation(apollo, deps, req, token, r, variables);
+              let r = chosen;
+              let outcome = await runOperation(apollo, deps, req, token, r, r.variables(rest));
+              if (chosen.select && !outcome.error) {
+                const picked = chosen.select(rest, outcome.data);
+                if (picked instanceof Answer) return send(reply, picked);
+                if (picked !== chosen) {
+                  r = picked;
+                  outcome = await runOperation(apollo, deps, req, token, r, r.variables(rest));
+                }
+              }
               if (outcome.error) return send(reply, r.onError?.(outcome.error, rest) ?? dialect.error(outcome.error));
-              const body = r.serialize ? r.serialize(outcome.data as never, rest) : outcome.data;
+              let extra: unknown;
+              if (r.extra) {
+                const more = await runOperation(apollo, deps, req, null, { operation: r.extra.operation }, r.extra.variables?.(rest) ?? {});
+                if (more.error) return send(reply, dialect.error(more.error));
+                extra = more.data;
+              }
+              const body = r.serialize ? r.serialize(outcome.data as never, rest, extra) : outcome.data;
               if (body instanceof Answer) return send(reply, body);
               const status = r.status ?? 200;
               return send(reply, status === 204 && dialect.emptyHeaders ? { status, headers: dialect.emptyHeaders } : { status, body });
@@ -102,7 +119,9 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
           }
           for (const [path, used] of methods) {
             const others = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => !used.has(m));
-            if (others.length) scope.route({ method: [...others], url: path, handler: async (_req, reply) => send(reply, dialect.wrongMethod!) });
+            const wrong = dialect.wrongMethod;
+            const answer = typeof wrong === 'function' ? wrong(path) : wrong;
+            if (others.length) scope.route({ method: [...others], url: path, handler: async (_req, reply) => send(reply, answer) });
           }
         }
         for (const s of dialect.statics ?? []) {

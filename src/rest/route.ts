@@ -39,12 +39,18 @@ export interface RouteRow<TData = any, TVars = any> {
   operation: TypedDocumentNode<TData, TVars>;
   /** May throw a BadInputError for params the dialect cannot even translate. */
   variables(req: RestRequest): TVars;
-  serialize?(data: TData, req: RestRequest): unknown;
+  serialize?(data: TData, req: RestRequest, extra?: any): unknown;
   /**
-   * For one path whose request decides which operation it is (Matrix registration with and without
-   * its `auth` stage): answers the row that serves this request.
+   * For one path whose request and this row's own answer decide which operation it is (Matrix
+   * registration: the registration mode and the `auth` stage): answers the row that serves the request,
+   * or the answer itself. The row's operation runs first; its data is what `select` reads.
    */
-  select?(req: RestRequest): RouteRow;
+  select?(req: RestRequest, data: TData): RouteRow | Answer;
+  /**
+   * A second, public operation whose data the serializer needs beside the first (a mutation cannot
+   * select query fields: Matrix login's `well_known` reads the server's public URL). Runs after success.
+   */
+  extra?: { operation: TypedDocumentNode<any, any>; variables?(req: RestRequest): unknown };
   /** Where the caller's token comes from, when not where the dialect usually reads it. */
   token?(req: RestRequest): string | null;
   /** Success status; 204 sends no body. */

@@ -148,6 +148,8 @@ export type PrivilegeChangeMode =
   | 'REPLACE';
 
 export type RegisterInput = {
+  /** The client's device id (Matrix `device_id`); one is given when absent. */
+  deviceId?: string | null | undefined;
   email?: string | null | undefined;
   /** Required when registration is by invite. */
   inviteToken?: string | null | undefined;

@@ -24,6 +24,9 @@ export class ServerInfo {
 
   @Field(() => Int, { description: 'The port this instance listens on.' })
   port!: number;
+
+  @Field(() => String, { nullable: true, description: "The identity server Matrix clients are told of (Telodendria's `identityServer`), if any." })
+  matrixIdentityServer!: string | null;
 }
 
 @ObjectType({ description: 'Public usage counts (nodeinfo).' })
@@ -51,6 +54,7 @@ export class ServerInfoResolver {
       mailerEnabled: s.smtp.host != null,
       version: VERSION,
       port: ctx.deps.config.port,
+      matrixIdentityServer: typeof s.telodendria?.identityServer === 'string' ? s.telodendria.identityServer : null,
     };
   }
 

@@ -2,6 +2,7 @@ import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator
 import { Field, InputType } from 'type-graphql';
 import { issueToken, type Session } from '../../auth/auth.service';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
+import { DEVICE_ID_PATTERN } from '../../auth/tokens';
 import { BadInputError, ConflictError, ForbiddenError } from '../../errors/errors';
 import { subject } from '../audit/audit.service';
 import { BaseService } from '../base.service';
@@ -33,6 +34,11 @@ export class RegisterInput {
   @IsOptional()
   @Matches(INVITE_TOKEN_PATTERN, { message: 'inviteToken must be 1–64 characters of A-Z a-z 0-9 . _ ~ -' })
   inviteToken?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The client's device id (Matrix `device_id`); one is given when absent." })
+  @IsOptional()
+  @Matches(DEVICE_ID_PATTERN, { message: 'deviceId must be 1–64 printable characters without spaces' })
+  deviceId?: string | null;
 }
 
 /** One answer for every invite that cannot be used: unknown, expired, revoked, used up, or no longer honoured. */
@@ -99,7 +105,7 @@ export class RegistrationService extends BaseService {
           : [];
       for (const role of roles) user.roles.add(role);
       if (invite) user.privileges = normalizePrivileges(invite.grantPrivileges);
-      const session = issueToken(em, user, settings.tokenLifetimeSeconds);
+      const session = issueToken(em, user, settings.tokenLifetimeSeconds, null, input.deviceId ?? null);
       await em.flush();
       this.ctx.signedIn.userId = user.id;
       this.ctx.services.audit.record(em, {

@@ -9,7 +9,7 @@ import { User } from './user.entity';
 import { CreateUserInput, UpdateUserInput, UserFilter } from './user.inputs';
 import { RegisterInput } from './registration.service';
 import type { UserRecord } from './user.queries';
-import { AuthPayload, Deactivation, UserConnection } from './user.types';
+import { AuthPayload, CurrentSession, Deactivation, UserConnection } from './user.types';
 import { TokenFormat } from '../../auth/auth.service';
 
 @Resolver(() => User)
@@ -17,6 +17,11 @@ export class UserResolver {
   @Query(() => User, { nullable: true, description: 'The signed-in user, or null when anonymous.' })
   viewer(@Ctx() { services }: Context) {
     return services.users.viewerRecord();
+  }
+
+  @Query(() => CurrentSession, { description: 'The session (token) this request is made with.' })
+  currentSession(@Ctx() { services }: Context) {
+    return services.auth.currentSession();
   }
 
   @Query(() => User, { nullable: true, description: 'A user by id or by username (exactly one). Null, with an error, when not found or not allowed.' })
@@ -102,8 +107,10 @@ export class UserResolver {
       description: 'Sets a new password in the same step: the way in when an administrator required a password change (FORBIDDEN, reason PASSWORD_RESET_REQUIRED).',
     })
     newPassword?: string,
+    @Arg('deviceId', () => String, { nullable: true, description: 'The client\'s device id (Matrix `device_id`); one is given when absent.' })
+    deviceId?: string,
   ) {
-    return services.auth.login(username, password, deviceName, tokenFormat, newPassword);
+    return services.auth.login(username, password, deviceName, tokenFormat, newPassword, deviceId);
   }
 
   @Mutation(() => AuthPayload, {

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { User } from './user.entity';
 
@@ -25,6 +25,30 @@ export class AuthPayload {
   @Field()
   expiresAt!: Date;
 
+  @Field({ description: "The session's device (Matrix `device_id`): the one named at sign-in, else one given to it." })
+  deviceId!: string;
+
   @Field(() => User)
   user!: User;
+}
+
+@ObjectType({ description: 'The session (token) a request is made with.' })
+export class CurrentSession {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Matrix `device_id`; null for sessions older than device ids.' })
+  deviceId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  deviceName!: string | null;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  expiresAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Recorded at most once a minute.' })
+  lastUsedAt!: Date | null;
 }

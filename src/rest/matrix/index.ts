@@ -2,16 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { BadInputError } from '../../errors/errors';
 import type { Dialect } from '../dialect';
 import * as ops from '../operations/__generated__/operations';
+import type { MatrixServerQuery } from '../operations/__generated__/operations';
 import { Answer, row, type RestRequest, type RouteRow } from '../route';
-import { matrixError, MATRIX_ERRORS } from '../telodendria/errors';
-import { matrixToken } from '../telodendria';
+import { matrixError, MATRIX_ERRORS, NOT_JSON } from '../telodendria/errors';
+import { MATRIX_CORS, MATRIX_PREFLIGHT, matrixToken } from '../telodendria';
 
 /**
  * The Matrix client-server endpoints a client needs to sign in and to register with a registration
  * token (user-interactive authentication). Sessions are Gatehouse tokens; user ids read
- * `@localpart:serverName` with the server name from the settings.
+ * `@localpart:serverName` with the server name from the settings. Texts are Telodendria's.
  */
-const SPEC_VERSIONS = ['r0.6.1', 'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11'];
+/** The spec versions Telodendria announces; Gatehouse serves the same endpoints. */
+const SPEC_VERSIONS = ['v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7'];
 
 /** `@bob:example.org` or `bob` → `bob`. */
 function localpart(user: string): string {
@@ -19,13 +21,27 @@ function localpart(user: string): string {
   return (m ? m[1] : user).toLowerCase();
 }
 
+const bad = (message: string, field: string, reason: string) => new BadInputError(message, field, { reason });
+
+/** Telodendria's login checks, in its order (WIRE-FACTS §2h). */
 function loginUser(req: RestRequest): string {
   const b = req.body;
-  if (b.type !== 'm.login.password') throw new BadInputError('Unknown login type', 'type', { reason: 'UNKNOWN_LOGIN' });
-  const identifier = b.identifier as Record<string, unknown> | undefined;
-  const user = identifier?.type === 'm.id.user' ? identifier.user : b.user;
-  if (typeof user !== 'string' || user === '') throw new BadInputError('identifier.user is required', 'identifier', { reason: 'MISSING_PARAM' });
-  if (typeof b.password !== 'string') throw new BadInputError('password is required', 'password', { reason: 'MISSING_PARAM' });
+  if (b.type === undefined) throw bad('Unsupported login type.', 'type', 'UNRECOGNIZED');
+  if (b.type !== 'm.login.password') throw bad('Invalid value for LoginRequest.type.', 'type', 'BAD_JSON');
+  let user = b.user;
+  if (b.identifier !== undefined) {
+    const identifier = b.identifier as Record<string, unknown> | null;
+    if (typeof identifier !== 'object' || identifier === null || Array.isArray(identifier)) {
+      throw bad('LoginRequest.identifier must be of type object.', 'identifier', 'BAD_JSON');
+    }
+    if (identifier.type === undefined) throw bad('A required parameter was missing from the request.', 'identifier.type', 'MISSING_PARAM');
+    if (typeof identifier.type !== 'string') throw bad('Invalid login identifier type.', 'identifier.type', 'BAD_JSON');
+    if (identifier.type !== 'm.id.user') throw bad('Invalid login identifier type.', 'identifier.type', 'UNRECOGNIZED');
+    user = identifier.user;
+  }
+  if (typeof user !== 'string' || user === '' || !/^(@[^:]+(:.+)?|[^@:]+)$/.test(user)) throw bad('Invalid user ID.', 'identifier.user', 'BAD_JSON');
+  if (typeof b.password !== 'string') throw bad('LoginRequest.password must be of type string.', 'password', 'BAD_JSON');
+  if (b.device_id !== undefined && typeof b.device_id !== 'string') throw bad('LoginRequest.device_id must be of type string.', 'device_id', 'BAD_JSON');
   return localpart(user);
 }
 
@@ -35,8 +51,6 @@ function uiaFlows(mode: string, session: string, error?: { errcode: string; erro
   return new Answer(401, { flows, params: {}, session, completed: [], ...(error ?? {}) });
 }
 
-const UIA_STAGES = ['m.login.registration_token', 'm.login.dummy'];
-
 /** The client's UIA session, kept across a failed stage (a new one when it sent none). */
 function uiaSession(req: RestRequest): string {
   const auth = req.body.auth as Record<string, unknown> | undefined;
@@ -44,16 +58,19 @@ function uiaSession(req: RestRequest): string {
 }
 
 /**
- * Which registration row serves the request: without `auth`, the UIA 401 naming the flows; with a stage
- * Gatehouse knows, the registration; with another stage, the flows again (the spec's answer).
+ * Which answer the registration request gets, once the registration mode is known: without `auth`,
+ * the UIA 401 naming the flows; with a stage the current flows offer, the registration; with any other
+ * stage (a dummy stage while registration is closed), the flows again (the spec's answer).
  */
-function selectRegistration(req: RestRequest): RouteRow {
+function selectRegistration(req: RestRequest, data: MatrixServerQuery): RouteRow | Answer {
+  const mode = data.serverInfo.registrationMode;
   const auth = req.body.auth;
-  if (auth === undefined || auth === null) return registerFlows;
-  if (typeof auth !== 'object' || Array.isArray(auth)) throw new BadInputError("'auth' is not an object.", 'auth', { reason: 'BAD_JSON' });
+  if (auth === undefined || auth === null) return uiaFlows(mode, uiaSession(req));
+  if (typeof auth !== 'object' || Array.isArray(auth)) throw bad("'auth' is not an object.", 'auth', 'BAD_JSON');
   const type = (auth as Record<string, unknown>).type;
-  if (typeof type !== 'string') throw new BadInputError("'auth->type' is unset or not a string.", 'auth.type', { reason: 'BAD_JSON' });
-  return UIA_STAGES.includes(type) ? registerWithAuth : registerFlows;
+  if (typeof type !== 'string') throw bad("'auth->type' is unset or not a string.", 'auth.type', 'BAD_JSON');
+  const offered = mode === 'open' ? ['m.login.registration_token', 'm.login.dummy'] : ['m.login.registration_token'];
+  return offered.includes(type) ? registerWithAuth : uiaFlows(mode, uiaSession(req));
 }
 
 const registerWithAuth = row({
@@ -63,25 +80,37 @@ const registerWithAuth = row({
   variables: (req) => {
     const b = req.body;
     const auth = b.auth as Record<string, unknown>;
-    if (typeof b.username !== 'string' || b.username === '') throw new BadInputError('username is required', 'username', { reason: 'MISSING_PARAM' });
-    if (typeof b.password !== 'string') throw new BadInputError('password is required', 'password', { reason: 'MISSING_PARAM' });
+    if (typeof b.username !== 'string' || b.username === '') throw bad("'username' field is unset", 'username', 'MISSING_PARAM');
+    if (typeof b.password !== 'string') throw bad("'password' field is unset", 'password', 'MISSING_PARAM');
+    if (b.device_id !== undefined && typeof b.device_id !== 'string') throw bad('RegistrationRequest.device_id must be of type string.', 'device_id', 'BAD_JSON');
     const inviteToken = auth.type === 'm.login.registration_token' ? auth.token : undefined;
     if (auth.type === 'm.login.registration_token' && typeof inviteToken !== 'string') {
-      throw new BadInputError('auth.token is required', 'auth.token', { reason: 'MISSING_PARAM' });
+      throw bad("'auth->token' is unset or not a string.", 'auth.token', 'BAD_JSON');
     }
-    return { input: { username: localpart(b.username), password: b.password, inviteToken: (inviteToken as string | undefined) ?? null } };
+    return {
+      input: {
+        username: localpart(b.username),
+        password: b.password,
+        inviteToken: (inviteToken as string | undefined) ?? null,
+        deviceId: (b.device_id as string | undefined) ?? null,
+      },
+    };
   },
-  serialize: (data) => ({
-    user_id: data.register.user.matrixId,
-    access_token: data.register.token,
-    device_id: randomBytes(5).toString('hex').toUpperCase(),
-  }),
+  serialize: (data) => ({ user_id: data.register.user.matrixId, access_token: data.register.token, device_id: data.register.deviceId }),
   // A failed stage answers the whole UIA object again, with the client's session, so it can re-prompt.
   onError: (e, req) =>
     e.code === 'FORBIDDEN' && e.extensions.reason === 'INVALID_INVITE'
       ? uiaFlows(String(e.extensions.registrationMode ?? 'invite'), uiaSession(req), { errcode: 'M_FORBIDDEN', error: e.message })
       : undefined,
 });
+
+/** Where the client finds this server again (the spec's `.well-known/matrix/client` shape). */
+function wellKnown(info: MatrixServerQuery['serverInfo']) {
+  return {
+    'm.homeserver': { base_url: info.publicUrl },
+    ...(info.matrixIdentityServer ? { 'm.identity_server': { base_url: info.matrixIdentityServer } } : {}),
+  };
+}
 
 const ROWS: RouteRow[] = [
   row({
@@ -92,12 +121,21 @@ const ROWS: RouteRow[] = [
       username: loginUser(req),
       password: req.body.password as string,
       device: typeof req.body.initial_device_display_name === 'string' ? req.body.initial_device_display_name : 'matrix',
+      deviceId: typeof req.body.device_id === 'string' ? req.body.device_id : null,
     }),
-    serialize: (data, req) => ({
+    extra: { operation: ops.MatrixServerDocument },
+    serialize: (data, _req, extra: MatrixServerQuery) => ({
       user_id: data.login.user.matrixId,
       access_token: data.login.token,
-      device_id: typeof req.body.device_id === 'string' ? req.body.device_id : randomBytes(5).toString('hex').toUpperCase(),
+      device_id: data.login.deviceId,
+      well_known: wellKnown(extra.serverInfo),
     }),
+    onError: (e) => {
+      if (e.code !== 'UNAUTHENTICATED' || e.extensions.reason !== 'INVALID_CREDENTIALS') return undefined;
+      // Telodendria's text (sic), one for an unknown user and a wrong password alike.
+      if (e.extensions.deactivated === true) return matrixError(403, 'M_USER_DEACTIVATED', 'The user ID assocated with the request has been deactivated.');
+      return matrixError(403, 'M_FORBIDDEN', 'Invalid creditentials for user.');
+    },
   }),
   row({
     method: 'POST',
@@ -111,16 +149,17 @@ const ROWS: RouteRow[] = [
     path: '/v3/account/whoami',
     operation: ops.MatrixWhoamiDocument,
     variables: () => ({}),
-    serialize: (data) =>
-      data.viewer
-        ? { user_id: data.viewer.matrixId, is_guest: false }
-        : new Answer(401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Unrecognised access token.' }),
+    serialize: (data) => ({
+      user_id: data.viewer!.matrixId,
+      ...(data.currentSession.deviceId ? { device_id: data.currentSession.deviceId } : {}),
+      is_guest: false,
+    }),
   }),
   row({
     method: 'POST',
     path: '/v3/register',
+    // The registration mode decides which stages are offered; then the request decides what runs.
     operation: ops.MatrixServerDocument,
-    // Without an `auth` stage the answer is the UIA 401 naming the flows; with one, it registers.
     select: selectRegistration,
     variables: () => ({}),
   }),
@@ -129,20 +168,20 @@ const ROWS: RouteRow[] = [
     path: '/v1/register/m.login.registration_token/validity',
     operation: ops.MatrixTokenValidityDocument,
     variables: (req) => {
-      if (typeof req.query.token !== 'string' || req.query.token === '') throw new BadInputError('token is required', 'token', { reason: 'MISSING_PARAM' });
+      if (typeof req.query.token !== 'string' || req.query.token === '') throw bad('token is required', 'token', 'MISSING_PARAM');
       return { token: req.query.token };
     },
     serialize: (data) => ({ valid: data.inviteTokenValid }),
   }),
 ];
 
-const registerFlows = row({
-  method: 'POST',
-  path: '/v3/register',
-  operation: ops.MatrixServerDocument,
-  variables: () => ({}),
-  serialize: (data, req) => uiaFlows(data.serverInfo.registrationMode, uiaSession(req)),
-});
+/** Telodendria's text when a known path is asked with another method (the status stays the spec's 405). */
+function matrixWrongMethod(path: string): string {
+  if (path === '/v3/login') return 'Route only accepts GET and POST.';
+  if (path === '/v3/logout') return 'This route only accepts POST.';
+  if (path.endsWith('/validity')) return 'This route only accepts GET.';
+  return 'The server did not understand the request.';
+}
 
 export const matrixClientDialect: Dialect = {
   name: 'matrix',
@@ -150,21 +189,22 @@ export const matrixClientDialect: Dialect = {
   rows: ROWS,
   unimplemented: [],
   statics: [
-    { method: 'GET', path: '/versions', answer: { status: 200, body: { versions: SPEC_VERSIONS, unstable_features: {} } } },
+    { method: 'GET', path: '/versions', answer: { status: 200, body: { versions: SPEC_VERSIONS } } },
     { method: 'GET', path: '/v3/login', answer: { status: 200, body: { flows: [{ type: 'm.login.password' }] } } },
   ],
   token: matrixToken,
   error: (e) => {
-    if (e.extensions.reason === 'UNKNOWN_LOGIN') return matrixError(400, 'M_UNKNOWN', e.message);
-    if (e.code === 'CONFLICT' && e.extensions.field === 'username') return matrixError(400, 'M_USER_IN_USE', 'Desired user ID is already taken.');
+    if (e.code === 'CONFLICT' && e.extensions.field === 'username') return matrixError(400, 'M_USER_IN_USE', 'The user ID specified has already been taken.');
     if (e.code === 'BAD_USER_INPUT' && Array.isArray(e.extensions.fields) && (e.extensions.fields as string[]).some((f) => f.endsWith('username'))) {
-      return matrixError(400, 'M_INVALID_USERNAME', e.message);
+      return matrixError(400, 'M_INVALID_USERNAME', 'The user ID specified is not valid.');
     }
     if (e.code === 'FORBIDDEN' && e.extensions.reason === 'INVALID_INVITE') return matrixError(401, 'M_FORBIDDEN', e.message);
     return MATRIX_ERRORS[e.code](e);
   },
   notFound: matrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request.'),
   notImplemented: matrixError(501, 'M_UNRECOGNIZED', 'Not implemented by Gatehouse.'),
-  wrongMethod: matrixError(405, 'M_UNRECOGNIZED', 'Unrecognized request method.'),
-  badRequest: () => matrixError(400, 'M_NOT_JSON', 'Request body is not valid JSON.'),
+  wrongMethod: (path) => matrixError(405, 'M_UNRECOGNIZED', matrixWrongMethod(path)),
+  badRequest: () => matrixError(400, 'M_NOT_JSON', NOT_JSON),
+  cors: () => MATRIX_CORS,
+  preflight: MATRIX_PREFLIGHT,
 };

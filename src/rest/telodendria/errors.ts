@@ -7,10 +7,16 @@ export const matrixError = (status: number, errcode: string, error: string, extr
   body: { errcode, error, ...extra },
 });
 
+/** Telodendria's default texts (its `MatrixErrorCreate`), where a route passes none. */
+export const NOT_JSON = 'Request did not contain valid JSON.';
+export const UNKNOWN_TOKEN = 'The access or refresh token specified was not recognized.';
+export const MISSING_TOKEN = 'No access token was specified for the request.';
+
 /** Row-level input problems say which Matrix code they are through `reason`. */
 function inputError(e: OperationError): RestAnswer {
   if (e.extensions.reason === 'MISSING_PARAM') return matrixError(400, 'M_MISSING_PARAM', e.message);
   if (e.extensions.reason === 'BAD_JSON') return matrixError(400, 'M_BAD_JSON', e.message);
+  if (e.extensions.reason === 'UNRECOGNIZED') return matrixError(400, 'M_UNRECOGNIZED', e.message);
   return matrixError(400, 'M_INVALID_PARAM', e.message);
 }
 
@@ -33,8 +39,8 @@ export const MATRIX_ERRORS = {
   UNAUTHENTICATED: (e) => {
     // A wrong password at login is M_FORBIDDEN in the spec; a bad token and a missing one are 401s.
     if (e.extensions.reason === 'INVALID_CREDENTIALS') return matrixError(403, 'M_FORBIDDEN', e.message);
-    if (e.extensions.reason === 'INVALID_TOKEN') return matrixError(401, 'M_UNKNOWN_TOKEN', e.message);
-    return matrixError(401, 'M_MISSING_TOKEN', 'No access token was specified for the request.');
+    if (e.extensions.reason === 'INVALID_TOKEN') return matrixError(401, 'M_UNKNOWN_TOKEN', UNKNOWN_TOKEN);
+    return matrixError(401, 'M_MISSING_TOKEN', MISSING_TOKEN);
   },
   FORBIDDEN: (e) =>
     matrixError(

@@ -1,7 +1,7 @@
 import { BadInputError } from '../../errors/errors';
 import { ALL_PRIVILEGES } from '../../modules/privileges/privilege.enum';
 import * as ops from '../operations/__generated__/operations';
-import { row, type RestRequest, type RouteRow } from '../route';
+import { Answer, row, type RestRequest, type RouteRow } from '../route';
 import { matrixError, privilegeRefusal } from './errors';
 import { telodendriaPatch, toTelodendriaConfig, validateTelodendriaConfig } from './config';
 
@@ -42,6 +42,9 @@ function regToken(t: RegTokenFields) {
   };
 }
 
+/** Telodendria's text for a user that does not exist (the status stays the spec's 404). */
+const unknownUser = (e: { code: string }) => (e.code === 'NOT_FOUND' ? matrixError(404, 'M_NOT_FOUND', 'Unknown user.') : undefined);
+
 function privilegeRows(withLocalpart: boolean): RouteRow[] {
   const path = withLocalpart ? '/privileges/:localpart' : '/privileges';
   const target = (req: RestRequest) => (withLocalpart ? req.params.localpart : undefined);
@@ -53,6 +56,7 @@ function privilegeRows(withLocalpart: boolean): RouteRow[] {
       operation: ops.TelodendriaSetPrivilegesDocument,
       variables: (req: RestRequest) => ({ username: target(req), privileges: privilegeList(req) as never, mode }),
       serialize: (data) => ({ privileges: data.setUserPrivileges.privileges }),
+      onError: unknownUser,
     });
   return [
     row({
@@ -61,6 +65,7 @@ function privilegeRows(withLocalpart: boolean): RouteRow[] {
       operation: ops.TelodendriaPrivilegesDocument,
       variables: (req) => ({ ref: target(req) ?? null }),
       serialize: (data) => ({ privileges: data.userPrivileges }),
+      onError: unknownUser,
     }),
     change('POST', 'REPLACE'),
     change('PUT', 'ADD'),
@@ -85,6 +90,14 @@ const ROWS: RouteRow[] = [
     operation: ops.TelodendriaTokenDocument,
     variables: (req) => ({ token: req.params.name }),
     serialize: (data) => regToken(data.invite!),
+    onError: (e) => (e.code === 'NOT_FOUND' ? matrixError(404, 'M_NOT_FOUND', "Token doesn't exist.") : undefined),
+  }),
+  row({
+    method: 'DELETE',
+    path: '/tokens',
+    operation: ops.TelodendriaTokensAllowedDocument,
+    variables: () => ({}),
+    serialize: () => new Answer(400, { errcode: 'M_INVALID_PARAM', error: 'No registration token given to DELETE /tokens/[token].' }),
   }),
   row({
     method: 'POST',
@@ -128,6 +141,7 @@ const ROWS: RouteRow[] = [
     operation: ops.TelodendriaDeleteTokenDocument,
     variables: (req) => ({ token: req.params.name }),
     serialize: () => ({}),
+    onError: (e) => (e.code === 'NOT_FOUND' ? matrixError(404, 'M_NOT_FOUND', "Token doesn't exist.") : undefined),
   }),
   row({
     method: 'GET',
@@ -174,6 +188,7 @@ const ROWS: RouteRow[] = [
       const [u] = data.deactivateUsers;
       return { user: u.username, reason: u.deactivation?.reason ?? null, banned_by: u.deactivation?.by?.username ?? null };
     },
+    onError: unknownUser,
   }),
   row({
     method: 'PUT',
@@ -181,8 +196,19 @@ const ROWS: RouteRow[] = [
     operation: ops.TelodendriaReactivateDocument,
     variables: (req) => ({ username: req.params.localpart }),
     status: 204,
+    onError: unknownUser,
   }),
 ];
+
+/** Telodendria's text when a known path is asked with another method (the status stays the spec's 405). */
+export function telodendriaWrongMethod(path: string): string {
+  if (path.startsWith('/tokens')) return 'Route only supports GET, POST, and DELETE';
+  if (path.startsWith('/privileges')) return 'Route only accepts POST, PUT, DELETE, and GET.';
+  if (path.startsWith('/config')) return 'Unknown request method.';
+  if (/^\/(stats|restart|shutdown)/.test(path)) return 'Unknown operation.';
+  if (path.startsWith('/deactivate')) return 'Route only supports DELETE and PUT as for now.';
+  return 'The server did not understand the request.';
+}
 
 /** How Telodendria words a missing privilege on each route (WIRE-FACTS §2c); tokens and deactivate use the default. */
 const REFUSALS: Array<[RegExp, (privilege: string) => string]> = [

@@ -29,6 +29,32 @@ describe('authentication', () => {
     expect(await auditCount(t, 'session.login')).toBeGreaterThanOrEqual(1);
   });
 
+  it('currentSession answers the device of the session a request is made with (named at login, or given), never its token', async () => {
+    const named = await gql(t, 'mutation { login(username: "root", password: "root-password-1", deviceId: "LAPTOP", deviceName: "my laptop") { token deviceId } }');
+    expect(named.data!.login.deviceId).toBe('LAPTOP');
+    const given = await gql(t, 'mutation { login(username: "root", password: "root-password-1") { token deviceId } }');
+    expect(given.data!.login.deviceId).toMatch(/^[A-Z]{10}$/);
+    const query = '{ currentSession { id deviceId deviceName createdAt expiresAt } }';
+    const mine = await gql(t, query, {}, named.data!.login.token);
+    expect(mine.data!.currentSession).toMatchObject({ deviceId: 'LAPTOP', deviceName: 'my laptop' });
+    expect(JSON.stringify(mine.data)).not.toContain(named.data!.login.token);
+    expect((await gql(t, query, {}, given.data!.login.token)).data!.currentSession.deviceId).toBe(given.data!.login.deviceId);
+    expect(codes(await gql(t, query))).toEqual(['UNAUTHENTICATED']);
+    const bad = await gql(t, 'mutation { login(username: "root", password: "root-password-1", deviceId: "two words") { token } }');
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('a deactivated account: the same refusal, marked deactivated only for the right password', async () => {
+    await createUser(t, { username: 'gone', password: 'gone-password-1' });
+    await t.app.deps.db.knex('users').where('username', 'gone').update({ active: false });
+    const right = await gql(t, LoginDocument, { username: 'gone', password: 'gone-password-1' });
+    const wrong = await gql(t, LoginDocument, { username: 'gone', password: 'not-the-password' });
+    expect(codes(right)).toEqual(['UNAUTHENTICATED']);
+    expect(right.errors![0].message).toBe(wrong.errors![0].message);
+    expect(right.errors![0].extensions).toMatchObject({ deactivated: true });
+    expect(wrong.errors![0].extensions?.deactivated).toBeUndefined();
+  });
+
   it('answers the same error for an unknown user and a wrong password', async () => {
     const unknown = await gql(t, LoginDocument, { username: 'nobody-here', password: 'whatever-123' });
     const wrong = await gql(t, LoginDocument, { username: 'root', password: 'not-the-password' });

@@ -31,6 +31,7 @@ type Expectation =
 const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
   Query: {
     viewer: 'public',
+    currentSession: 'authenticated',
     user: { selfOr: Privilege.VIEW_USERS },
     users: { privilege: Privilege.VIEW_USERS },
     staff: { anyOf: [Privilege.VIEW_PRIVILEGES, Privilege.GRANT_PRIVILEGES] },

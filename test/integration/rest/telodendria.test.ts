@@ -2,6 +2,9 @@ import { startTestApp, type TestApp } from '../../helpers/app';
 import { createUser, type Actor } from '../../helpers/factories';
 import { rest } from '../../helpers/rest';
 
+/** Status and body only, for exact comparison of an answer. */
+const sb = (r: { status: number; body: unknown }) => ({ status: r.status, body: r.body });
+
 const PREFIXES = ['/_telodendria/admin/v1', '/_telodendria/admin'];
 
 describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
@@ -80,7 +83,7 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
     expect(list.body.tokens.map((x: { name: string }) => x.name)).toEqual(['q34jgapo8uq34hg', unlimited.body.name]);
     expect((await rest(t, 'GET', P('/tokens/q34jgapo8uq34hg'), { token: admin.token })).body.uses).toBe(5);
     expect(await rest(t, 'DELETE', P('/tokens/q34jgapo8uq34hg'), { token: admin.token })).toMatchObject({ status: 200, body: {} });
-    expect(await rest(t, 'GET', P('/tokens/q34jgapo8uq34hg'), { token: admin.token })).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
+    expect(sb(await rest(t, 'GET', P('/tokens/q34jgapo8uq34hg'), { token: admin.token }))).toEqual({ status: 404, body: { errcode: 'M_NOT_FOUND', error: "Token doesn't exist." } });
     expect((await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { uses: -2 } })).body.errcode).toBe('M_INVALID_PARAM');
     expect((await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { expires_on: Date.now() - 1000 } })).body.errcode).toBe('M_INVALID_PARAM');
     expect((await rest(t, 'POST', P('/tokens'), { token: admin.token, body: { name: 'has space' } })).status).toBe(400);
@@ -172,11 +175,35 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
     expect(noReason.body.reason).toBe('Deactivated by admin');
   });
 
+  it('DELETE /tokens without a name answers Telodendria\u2019s 400 M_INVALID_PARAM, after the caller\u2019s right to tokens is checked', async () => {
+    expect(sb(await rest(t, 'DELETE', P('/tokens'), { token: admin.token }))).toEqual({
+      status: 400,
+      body: { errcode: 'M_INVALID_PARAM', error: 'No registration token given to DELETE /tokens/[token].' },
+    });
+    expect(await rest(t, 'DELETE', P('/tokens'), { token: plain.token })).toMatchObject({ status: 403, body: { error: "User doesn't have the ISSUE_TOKENS privilege." } });
+    expect((await rest(t, 'DELETE', P('/tokens'))).status).toBe(401);
+  });
+
   it('Matrix errors: missing and unknown tokens, ?access_token=, wrong method, unknown path, malformed JSON', async () => {
-    expect(await rest(t, 'GET', P('/stats'))).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
-    expect(await rest(t, 'GET', P('/stats'), { token: 'nope' })).toMatchObject({ status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } });
+    expect(sb(await rest(t, 'GET', P('/stats')))).toEqual({ status: 401, body: { errcode: 'M_MISSING_TOKEN', error: 'No access token was specified for the request.' } });
+    expect(sb(await rest(t, 'GET', P('/stats'), { token: 'nope' }))).toEqual({
+      status: 401,
+      body: { errcode: 'M_UNKNOWN_TOKEN', error: 'The access or refresh token specified was not recognized.' },
+    });
     expect((await rest(t, 'GET', P(`/stats?access_token=${admin.token}`))).status).toBe(200);
-    expect(await rest(t, 'PATCH', P('/stats'), { token: admin.token })).toMatchObject({ status: 405, body: { errcode: 'M_UNRECOGNIZED' } });
+    // 405 (the spec) with Telodendria's text for each route.
+    const wrong = async (method: string, path: string) => (await rest(t, method as never, P(path), { token: admin.token })).body.error;
+    expect(sb(await rest(t, 'PATCH', P('/stats'), { token: admin.token }))).toEqual({ status: 405, body: { errcode: 'M_UNRECOGNIZED', error: 'Unknown operation.' } });
+    expect(await wrong('GET', '/restart')).toBe('Unknown operation.');
+    expect(await wrong('PUT', '/tokens')).toBe('Route only supports GET, POST, and DELETE');
+    expect(await wrong('PATCH', '/privileges/plain')).toBe('Route only accepts POST, PUT, DELETE, and GET.');
+    expect(await wrong('DELETE', '/config')).toBe('Unknown request method.');
+    expect(await wrong('GET', '/deactivate/plain')).toBe('Route only supports DELETE and PUT as for now.');
+    expect(sb(await rest(t, 'GET', P('/privileges/nobody-here'), { token: admin.token }))).toEqual({ status: 404, body: { errcode: 'M_NOT_FOUND', error: 'Unknown user.' } });
+    expect(sb(await rest(t, 'DELETE', P('/deactivate/nobody-here'), { token: admin.token, body: {} }))).toEqual({
+      status: 404,
+      body: { errcode: 'M_NOT_FOUND', error: 'Unknown user.' },
+    });
     expect(await rest(t, 'GET', P('/nothing'), { token: admin.token })).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
     const res = await fetch(`${t.url}${P('/privileges/plain')}`, {
       method: 'PUT',
@@ -184,7 +211,7 @@ describe.each(PREFIXES)('Telodendria admin API under %s', (prefix) => {
       body: '{"privileges": [',
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ errcode: 'M_NOT_JSON', error: expect.any(String) });
+    expect(await res.json()).toEqual({ errcode: 'M_NOT_JSON', error: 'Request did not contain valid JSON.' });
   });
 });
 
