@@ -83,7 +83,7 @@ function serializeRequest(req: FastifyRequest) {
 function limiterStore(config: Config, db: Db): { store: LimiterStore; redis?: Redis } {
   if (config.redisUrl) {
     const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-    return { store: { kind: 'redis', client: redis }, redis };
+    return { store: { kind: 'redis', client: redis, prefix: config.redisPrefix }, redis };
   }
   if (db.driver === 'postgresql') return { store: { kind: 'postgres', knex: db.knex } };
   return { store: { kind: 'memory' } };

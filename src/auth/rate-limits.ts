@@ -17,7 +17,7 @@ export interface LimiterSpec {
 
 export type LimiterStore =
   | { kind: 'memory' }
-  | { kind: 'redis'; client: Redis }
+  | { kind: 'redis'; client: Redis; prefix?: string }
   | { kind: 'postgres'; knex: Knex };
 
 /**
@@ -40,10 +40,12 @@ export class RateLimits {
   }
 
   private create(spec: LimiterSpec): RateLimiterAbstract {
-    const opts = { keyPrefix: `gh_${spec.keyPrefix}`, points: spec.points, duration: spec.durationSeconds };
+    // The limit is part of the stored key: a changed limit starts fresh counters on every instance at
+    // once, instead of leaving callers blocked until a counter of the old window expires.
+    const opts = { keyPrefix: `gh_${spec.keyPrefix}_${spec.points}_${spec.durationSeconds}`, points: spec.points, duration: spec.durationSeconds };
     switch (this.store.kind) {
       case 'redis':
-        return new RateLimiterRedis({ ...opts, storeClient: this.store.client });
+        return new RateLimiterRedis({ ...opts, keyPrefix: `${this.store.prefix ?? 'gh'}${opts.keyPrefix.slice(2)}`, storeClient: this.store.client });
       case 'postgres':
         return new RateLimiterPostgres({
           ...opts,

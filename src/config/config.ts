@@ -11,6 +11,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATABASE_URL: z.string().min(1).default('sqlite:./data/gatehouse.db'),
   REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'REDIS_PREFIX must be 1–32 letters, digits, _ or -').default('gh'),
   GATEHOUSE_ADMIN: z.string().optional(),
   GATEHOUSE_MIGRATE: bool.default(true),
   CORS_ORIGINS: z.string().default(''),
@@ -38,6 +39,8 @@ export interface Config {
   port: number;
   database: DatabaseConfig;
   redisUrl?: string;
+  /** Namespace of this deployment's keys in Redis (two deployments may share one Redis). */
+  redisPrefix: string;
   admin?: { username: string; password: string };
   migrate: boolean;
   corsOrigins: string[];
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: e.PORT,
     database: parseDatabaseUrl(e.DATABASE_URL),
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     admin,
     migrate: e.GATEHOUSE_MIGRATE,
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),

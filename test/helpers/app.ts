@@ -24,7 +24,7 @@ export function testConfig(env: Record<string, string> = {}, overrides: Partial<
  * With TEST_DATABASE_URL=postgres://…/db the suite runs on PostgreSQL instead: each test app gets a
  * database of its own, created from that server and dropped afterwards.
  */
-async function scratchPostgres(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function scratchPostgres(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `gh_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();

@@ -77,36 +77,41 @@ export class ReportService extends BaseService {
     });
   }
 
-  /** Akkoma's batch semantics: each item is its own transaction; a bad id or state fails that item only. */
+  /**
+   * Akkoma's batch semantics for the answer: a bad id or state fails that item only. The items that can
+   * apply do so in one transaction with their audit entries, so a crash never leaves half a batch.
+   */
   async setStates(updates: ReportStateUpdate[]): Promise<ReportStateResult[]> {
     if (updates.length === 0 || updates.length > 500) throw new BadInputError('updates must hold 1–500 items.', 'updates');
-    const results: ReportStateResult[] = [];
-    for (const u of updates) {
-      if (!REPORT_STATES.includes(u.state)) {
-        results.push({ id: u.id, ok: false, code: 'BAD_USER_INPUT', error: `Unsupported state: ${u.state}` });
-        continue;
-      }
-      const id = /^[1-9]\d{0,14}$/.test(u.id) ? Number(u.id) : null;
-      const report = id
-        ? await this.tx(async (em) => {
-            const r = await em.findOne(Report, { id }, { populate: ['reporter'] });
-            if (!r) return null;
-            const before = r.state;
-            r.state = u.state as ReportState;
-            this.ctx.services.audit.record(em, {
-              action: 'report.update_state',
-              subjects: [reportSubject(r)],
-              data: { before, after: r.state, reporter: reporterOf(r) },
-              message: `set report #${r.id} to ${r.state}`,
-            });
-            return r;
-          })
-        : null;
-      results.push(
-        report ? { id: u.id, ok: true, report } : { id: u.id, ok: false, code: 'NOT_FOUND', error: `Report not found: ${u.id}` },
-      );
+    const parsed = updates.map((u) => ({
+      u,
+      id: REPORT_STATES.includes(u.state) && /^[1-9]\d{0,14}$/.test(u.id) ? Number(u.id) : null,
+    }));
+    const ids = [...new Set(parsed.map((p) => p.id).filter((id): id is number => id !== null))];
+    const applied = new Map<number, Report>();
+    if (ids.length > 0) {
+      await this.tx(async (em) => {
+        const found = new Map((await em.find(Report, { id: { $in: ids } }, { populate: ['reporter'] })).map((r) => [r.id, r]));
+        for (const { u, id } of parsed) {
+          const r = id !== null ? found.get(id) : undefined;
+          if (!r) continue;
+          const before = r.state;
+          r.state = u.state as ReportState;
+          this.ctx.services.audit.record(em, {
+            action: 'report.update_state',
+            subjects: [reportSubject(r)],
+            data: { before, after: r.state, reporter: reporterOf(r) },
+            message: `set report #${r.id} to ${r.state}`,
+          });
+          applied.set(r.id, r);
+        }
+      });
     }
-    return results;
+    return parsed.map(({ u, id }): ReportStateResult => {
+      if (!REPORT_STATES.includes(u.state)) return { id: u.id, ok: false, code: 'BAD_USER_INPUT', error: `Unsupported state: ${u.state}` };
+      const report = id !== null ? applied.get(id) : undefined;
+      return report ? { id: u.id, ok: true, report } : { id: u.id, ok: false, code: 'NOT_FOUND', error: `Report not found: ${u.id}` };
+    });
   }
 
   async addNote(reportId: string, content: string): Promise<ReportNote> {

@@ -41,7 +41,7 @@ export class SettingsCache {
   private value: Promise<Settings> | null = null;
   private at = 0;
 
-  constructor(private readonly ttlMs = 2000) {}
+  constructor(private readonly ttlMs = 1000) {}
 
   get(load: () => Promise<Settings>): Promise<Settings> {
     if (!this.value || Date.now() - this.at > this.ttlMs) {
