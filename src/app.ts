@@ -47,6 +47,12 @@ export interface App {
   server: FastifyInstance;
   apollo: ApolloServer<Context>;
   deps: AppDeps;
+  /**
+   * The first step of a graceful stop: for `ms`, /healthz answers 503 (load balancers stop routing here)
+   * and every answer carries `Connection: close`, so clients leave their kept-alive connections before
+   * the listener closes (instead of racing a request onto a connection the server is closing).
+   */
+  drain(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +109,9 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
           },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // While draining, a request already on a kept-alive connection is served (with Connection: close)
+    // rather than refused with 503: the database stays open until the last one has answered.
+    return503OnClosing: false,
   });
   const log = server.log;
   // An empty body sent as JSON (a DELETE from a client that always sets Content-Type) is no body, as
@@ -211,6 +220,9 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     introspection: !config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop it behind our back and re-raise the
+    // signal, killing the process before in-flight requests finish and the database closes.
+    stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(log),
@@ -241,7 +253,12 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   for (const dialect of dialects) await mountDialect(server, apollo, deps, dialect);
   await mountSocks(server, apollo, deps);
 
+  let draining = false;
+  server.addHook('onRequest', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   server.get('/healthz', async (_req, reply) => {
+    if (draining) return reply.code(503).send({ status: 'draining' });
     try {
       await db.knex.raw('select 1');
       return { status: 'ok' };
@@ -256,6 +273,10 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     server,
     apollo,
     deps,
+    async drain(ms: number) {
+      draining = true;
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -8,6 +8,7 @@ import { printSchemaSdl } from './graphql/schema';
 import { ensureAdminUser } from './auth/auth.service';
 import { PasswordHasher, PASSWORD_MIN_LENGTH } from './auth/passwords';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
+import { backup, BackupError, restore } from './db/backup';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -26,7 +27,8 @@ program
     const config = loadConfig();
     const app = await buildApp(config, { onShutdown: () => process.exit(0) });
     const shutdown = async (signal: string) => {
-      app.server.log.info({ signal }, 'shutting down');
+      app.server.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+      await app.drain(config.shutdownGraceMs);
       await app.close();
       process.exit(0);
     };
@@ -67,6 +69,24 @@ program
   });
 
 program
+  .command('backup <file>')
+  .description('an online backup of DATABASE_URL to a new file (SQLite: VACUUM INTO; PostgreSQL: pg_dump custom format)')
+  .action(async (file: string) => {
+    const config = loadConfig();
+    await backup(config.database, file);
+    console.log(`backed up to ${file}`);
+  });
+
+program
+  .command('restore <file>')
+  .description('replace the database of DATABASE_URL with a backup (stop every server first)')
+  .action(async (file: string) => {
+    const config = loadConfig();
+    await restore(config.database, file);
+    console.log(`restored from ${file}`);
+  });
+
+program
   .command('emit-schema')
   .description('print schema.graphql from the code')
   .option('--out <file>', 'write to this file')
@@ -89,7 +109,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof BackupError) console.error(err.message);
   else console.error(err);
   process.exit(1);
 });

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   SOCKS_IDLE_SECONDS: z.coerce.number().int().min(5).default(300),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
 });
 
 export type DatabaseConfig =
@@ -56,6 +57,8 @@ export interface Config {
   jwtSecret?: string;
   /** A Socks WebSocket connection silent this long is closed. */
   socksIdleSeconds: number;
+  /** On SIGTERM/SIGINT: how long to keep serving (health 503, Connection: close) before the listener closes. */
+  shutdownGraceMs: number;
   /** argon2id cost; lowered only by tests (never below OWASP outside them). */
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
 }
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     hashConcurrency: e.HASH_CONCURRENCY,
     jwtSecret: e.JWT_SECRET,
     socksIdleSeconds: e.SOCKS_IDLE_SECONDS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     ...overrides,
   };
