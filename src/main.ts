@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -5,7 +6,8 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { createOrm } from './db/orm';
 import { printSchemaSdl } from './graphql/schema';
-import { ensureAdminUser } from './auth/auth.service';
+import { ensureAdminUser, setPasswordFromCli } from './auth/auth.service';
+import { User } from './modules/users/user.entity';
 import { PasswordHasher, PASSWORD_MIN_LENGTH } from './auth/passwords';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
 import { backup, BackupError, restore } from './db/backup';
@@ -84,6 +86,46 @@ program
     const config = loadConfig();
     await restore(config.database, file);
     console.log(`restored from ${file}`);
+  });
+
+program
+  .command('reset-password <username>')
+  .description("set a user's password, read from standard input; ends the user's sessions (audited)")
+  .action(async (username: string) => {
+    const config = loadConfig();
+    const password = (await readStdin()).replace(/\r?\n$/, '');
+    if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
+    const orm = await createOrm(config.database, { migrate: config.migrate });
+    try {
+      const done = await setPasswordFromCli(orm.em.fork(), new PasswordHasher(config.argon2, 1), username, password);
+      if (!done) throw new ConfigError(`no user named ${username}`);
+      console.log(`password of ${username} set; their sessions ended`);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+program
+  .command('list-users')
+  .description('print the users: username, active, roles, direct privileges, created (--json for one JSON array)')
+  .option('--json', 'one JSON array')
+  .action(async (opts: { json?: boolean }) => {
+    const config = loadConfig();
+    const orm = await createOrm(config.database, { migrate: config.migrate });
+    try {
+      const users = await orm.em.fork().find(User, {}, { populate: ['roles'], orderBy: { id: 'asc' } });
+      const rows = users.map((u) => ({
+        username: u.username,
+        active: u.active,
+        roles: u.roles.getItems().map((r) => r.name),
+        privileges: [...u.privileges],
+        createdAt: u.createdAt.toISOString(),
+      }));
+      if (opts.json) console.log(JSON.stringify(rows));
+      else for (const r of rows) console.log([r.username, r.active ? 'active' : 'deactivated', r.roles.join(',') || '-', r.privileges.join(',') || '-', r.createdAt].join('\t'));
+    } finally {
+      await orm.close(true);
+    }
   });
 
 program

@@ -210,3 +210,28 @@ export async function ensureAdminUser(
   });
   return 'created';
 }
+
+/**
+ * `gatehouse reset-password`: an operator at the server sets a user's password (the way back in when
+ * no administrator can sign in). Every session of the user ends; audited as done by the system.
+ */
+export async function setPasswordFromCli(em: EntityManager, hasher: PasswordHasher, username: string, password: string): Promise<boolean> {
+  const user = await em.findOne(User, { username: username.toLowerCase() });
+  if (!user) return false;
+  const passwordHash = await hasher.hash(password);
+  await em.transactional(async (tem) => {
+    const u = await tem.findOneOrFail(User, user.id);
+    u.passwordHash = passwordHash;
+    u.mustChangePassword = false;
+    await tem.nativeDelete(AccessToken, { user: u.id });
+    tem.create(AuditEntry, {
+      actorId: null,
+      actorUsername: null,
+      action: 'user.reset_password',
+      subjects: [subject.user(u)],
+      data: { source: 'cli' },
+      message: `system reset the password of @${u.username}`,
+    });
+  });
+  return true;
+}
