@@ -7,6 +7,7 @@ import type { Config } from './config/config';
 import type { Lifecycle } from './modules/process/process.service';
 import type { SettingsCache } from './modules/settings/settings.service';
 import type { JwtSigner } from './auth/jwt';
+import type { Metrics } from './observability/metrics';
 
 /** Process-wide singletons a request context borrows from. */
 export interface AppDeps {
@@ -19,4 +20,5 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   settingsCache: SettingsCache;
   jwt: JwtSigner;
+  metrics: Metrics;
 }

@@ -11,6 +11,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
+import { Metrics, metricsAllowed } from './observability/metrics';
 import type { AppDeps } from './app-deps';
 import { JwtSigner, loadJwtSecret } from './auth/jwt';
 import { ensureAdminUser } from './auth/auth.service';
@@ -133,13 +134,17 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const db = new Db(readPool ?? writer, config.database.driver, writer, reader);
   const { store, redis } = limiterStore(config, db);
   const jwt = new JwtSigner(await loadJwtSecret(orm.em.fork(), config.jwtSecret));
+  const hasher = new PasswordHasher(config.argon2, config.hashConcurrency);
+  const pool = (k: unknown) => (k as { client?: { pool?: never } } | undefined)?.client?.pool;
+  const metrics = new Metrics({ hashQueue: () => hasher.queue(), pools: { writer: pool(writer), reader: readPool ? pool(readPool) : undefined } });
   const deps: AppDeps = {
     jwt,
+    metrics,
     config,
     orm,
     db,
-    hasher: new PasswordHasher(config.argon2, config.hashConcurrency),
-    rateLimits: new RateLimits(store),
+    hasher,
+    rateLimits: new RateLimits(store, (limiter) => metrics.rateLimited.inc({ limiter })),
     settingsCache: new SettingsCache(),
     log,
     lifecycle: {
@@ -186,6 +191,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   // what no input may hold (NUL, deep nesting). Both answer 400 before any resolver runs.
   const requestGuard: ApolloServerPlugin<Context> = {
     async requestDidStart() {
+      const started = process.hrtime.bigint();
       return {
         async didResolveOperation({ contextValue, document, request, schema }) {
           const problem = inputProblem(request.variables ?? null) ?? documentLiteralProblem(document);
@@ -195,8 +201,15 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
           if (limit) throw badRequest(limit.message);
         },
         // A RATE_LIMITED error from a resolver (login, register, reports, kv) answers 429 like the API limit.
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue, operationName }) {
           if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors ?? [];
+          for (const e of errors) metrics.errors.inc({ code: String(e.extensions?.code ?? 'INTERNAL') });
+          // Requests to /graphql from outside; the dialects' own operations are counted by their route.
+          if (!contextValue.internal) {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            metrics.observe('graphql', operationName ?? 'anonymous', errors.length ? 'error' : 'ok', seconds);
+          }
           if (response.body.singleResult.errors?.some((e) => e.extensions?.code === 'RATE_LIMITED')) response.http.status = 429;
         },
       };
@@ -253,6 +266,19 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   for (const dialect of dialects) await mountDialect(server, apollo, deps, dialect);
   await mountSocks(server, apollo, deps);
 
+  // REST rows, counted by their row (method and path pattern); GraphQL and Socks count themselves.
+  const UNCOUNTED = new Set(['/graphql', '/metrics', '/healthz', '/socks']);
+  server.addHook('onResponse', async (req, reply) => {
+    const url = req.routeOptions.url;
+    if (url !== undefined && UNCOUNTED.has(url)) return;
+    metrics.observe('rest', url === undefined ? 'unmatched' : `${req.method} ${url}`, reply.statusCode >= 400 ? 'error' : 'ok', reply.elapsedTime / 1000);
+  });
+  server.get('/metrics', async (req, reply) => {
+    if (!metricsAllowed(config.metrics, { ip: req.ip, authorization: req.headers.authorization })) {
+      return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden\n');
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   let draining = false;
   server.addHook('onRequest', async (_req, reply) => {
     if (draining) reply.header('connection', 'close');

@@ -90,6 +90,7 @@ export class AuthService extends BaseService {
     ]);
     const user = await this.em.findOne(User, { username: account }, { populate: ['passwordHash'] });
     const ok = await this.ctx.deps.hasher.verify(user?.passwordHash, password);
+    if (!user || !ok || !user.active) this.ctx.deps.metrics.loginFailures.inc();
     if (!user || !ok) throw new UnauthenticatedError(INVALID_CREDENTIALS, { reason: 'INVALID_CREDENTIALS' });
     // The same refusal; only someone who knows the password learns that the account is deactivated
     // (Matrix answers it as M_USER_DEACTIVATED).

@@ -25,6 +25,11 @@ export class PasswordHasher {
     this.limit = pLimit(concurrency);
   }
 
+  /** Hashes running and waiting (the metrics' queue depth). */
+  queue(): { active: number; pending: number } {
+    return { active: this.limit.activeCount, pending: this.limit.pendingCount };
+  }
+
   hash(password: string): Promise<string> {
     return this.limit(() => hash(password, { algorithm: ARGON2ID, ...this.cost }));
   }

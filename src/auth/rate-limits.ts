@@ -27,7 +27,11 @@ export type LimiterStore =
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly store: LimiterStore) {}
+  constructor(
+    private readonly store: LimiterStore,
+    /** Told of every refusal (the metrics count them by limiter). */
+    private readonly onRefusal: (keyPrefix: string) => void = () => undefined,
+  ) {}
 
   get(spec: LimiterSpec): RateLimiterAbstract {
     const key = `${spec.keyPrefix}:${spec.points}:${spec.durationSeconds}`;
@@ -70,8 +74,9 @@ export class RateLimits {
       try {
         await this.get(spec).consume(key);
       } catch (err) {
-        if (err instanceof RateLimiterRes) retryAfterMs = Math.max(retryAfterMs, err.msBeforeNext);
-        else throw err;
+        if (!(err instanceof RateLimiterRes)) throw err;
+        retryAfterMs = Math.max(retryAfterMs, err.msBeforeNext);
+        this.onRefusal(spec.keyPrefix);
       }
     }
     if (retryAfterMs > 0) throw new RateLimitedError(retryAfterMs);

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   SOCKS_IDLE_SECONDS: z.coerce.number().int().min(5).default(300),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
+  METRICS_ALLOW: z.string().default('127.0.0.1,::1,::ffff:127.0.0.1'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
 });
 
@@ -59,6 +61,8 @@ export interface Config {
   socksIdleSeconds: number;
   /** On SIGTERM/SIGINT: how long to keep serving (health 503, Connection: close) before the listener closes. */
   shutdownGraceMs: number;
+  /** Who may read /metrics: the bearer token when set, else these client addresses. */
+  metrics: { token?: string; allow: string[] };
   /** argon2id cost; lowered only by tests (never below OWASP outside them). */
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
 }
@@ -117,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwtSecret: e.JWT_SECRET,
     socksIdleSeconds: e.SOCKS_IDLE_SECONDS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metrics: { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW.split(',').map((s) => s.trim()).filter(Boolean) },
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     ...overrides,
   };

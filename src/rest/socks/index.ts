@@ -44,6 +44,14 @@ function envelope(input: unknown): { type: number; data: Record<string, unknown>
  * token, answer OK with the reply fields or KO with the error text. Never throws.
  */
 export async function handleMessage(caller: Caller, session: SocksSession, input: unknown, opts: { revealToken?: boolean } = {}): Promise<SocksReply> {
+  const started = process.hrtime.bigint();
+  const reply = await answerMessage(caller, session, input, opts);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  caller.deps.metrics.observe('socks', reply.type !== null && BY_TYPE.has(reply.type) ? String(reply.type) : 'unknown', reply.data.status === 'OK' ? 'ok' : 'error', seconds);
+  return reply;
+}
+
+async function answerMessage(caller: Caller, session: SocksSession, input: unknown, opts: { revealToken?: boolean }): Promise<SocksReply> {
   const env = envelope(input);
   if ('error' in env) return ko(env.type, env.error);
   const base = BY_TYPE.get(env.type);
