@@ -12,6 +12,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { Metrics, metricsAllowed } from './observability/metrics';
+import { mountExplorer } from './explorer';
 import type { AppDeps } from './app-deps';
 import { JwtSigner, loadJwtSecret } from './auth/jwt';
 import { ensureAdminUser } from './auth/auth.service';
@@ -267,12 +268,13 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   await mountSocks(server, apollo, deps);
 
   // REST rows, counted by their row (method and path pattern); GraphQL and Socks count themselves.
-  const UNCOUNTED = new Set(['/graphql', '/metrics', '/healthz', '/socks']);
+  const UNCOUNTED = new Set(['/graphql', '/metrics', '/healthz', '/socks', '/explorer', '/explorer/assets/:name']);
   server.addHook('onResponse', async (req, reply) => {
     const url = req.routeOptions.url;
     if (url !== undefined && UNCOUNTED.has(url)) return;
     metrics.observe('rest', url === undefined ? 'unmatched' : `${req.method} ${url}`, reply.statusCode >= 400 ? 'error' : 'ok', reply.elapsedTime / 1000);
   });
+  if (config.explorer) mountExplorer(server);
   server.get('/metrics', async (req, reply) => {
     if (!metricsAllowed(config.metrics, { ip: req.ip, authorization: req.headers.authorization })) {
       return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden\n');

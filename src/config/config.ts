@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   SOCKS_IDLE_SECONDS: z.coerce.number().int().min(5).default(300),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
   METRICS_ALLOW: z.string().default('127.0.0.1,::1,::ffff:127.0.0.1'),
+  EXPLORER: z.enum(['true', 'false']).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
 });
 
@@ -61,6 +62,8 @@ export interface Config {
   socksIdleSeconds: number;
   /** On SIGTERM/SIGINT: how long to keep serving (health 503, Connection: close) before the listener closes. */
   shutdownGraceMs: number;
+  /** GraphiQL at /explorer (default: on outside production). */
+  explorer: boolean;
   /** Who may read /metrics: the bearer token when set, else these client addresses. */
   metrics: { token?: string; allow: string[] };
   /** argon2id cost; lowered only by tests (never below OWASP outside them). */
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwtSecret: e.JWT_SECRET,
     socksIdleSeconds: e.SOCKS_IDLE_SECONDS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    explorer: e.EXPLORER === undefined ? e.NODE_ENV !== 'production' : e.EXPLORER === 'true',
     metrics: { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW.split(',').map((s) => s.trim()).filter(Boolean) },
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     ...overrides,
