@@ -13,6 +13,10 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { Metrics, metricsAllowed } from './observability/metrics';
 import { mountExplorer } from './explorer';
+import { openApiDocument } from './rest/openapi';
+import { API_DOCUMENTS } from './rest/documents';
+import { VERSION } from './modules/process/process.service';
+
 import type { AppDeps } from './app-deps';
 import { JwtSigner, loadJwtSecret } from './auth/jwt';
 import { ensureAdminUser } from './auth/auth.service';
@@ -32,13 +36,7 @@ import { ensureBuiltInRoles } from './modules/roles/role.service';
 import { loadSettings, SettingsCache } from './modules/settings/settings.service';
 import { RateLimitedError } from './errors/errors';
 import { mountDialect } from './rest/dialect';
-import { pleromaDialect } from './rest/pleroma';
-import { mastodonApiDialect, oauthDialect } from './rest/mastodon';
-import { telodendriaDialect } from './rest/telodendria';
-import { pryvDialects } from './rest/pryv';
 import { mountSocks } from './rest/socks';
-import { matrixClientDialect } from './rest/matrix';
-import { nodeInfoDialect, wellKnownDialect } from './rest/nodeinfo';
 import formbody from '@fastify/formbody';
 import type { Lifecycle } from './modules/process/process.service';
 
@@ -245,7 +243,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   await apollo.start();
 
   // Dialects with their upstream's own CORS policy (Pryv.io, Telodendria and Matrix) answer for their prefixes themselves.
-  const dialects = [pleromaDialect, mastodonApiDialect, oauthDialect, nodeInfoDialect, wellKnownDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects];
+  const dialects = API_DOCUMENTS.flatMap((d) => d.dialects);
   const ownCors = dialects.filter((d) => d.cors).flatMap((d) => d.prefixes);
   const hasOwnCors = (url: string) => ownCors.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`));
   const serverCors = {
@@ -275,6 +273,12 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     metrics.observe('rest', url === undefined ? 'unmatched' : `${req.method} ${url}`, reply.statusCode >= 400 ? 'error' : 'ok', reply.elapsedTime / 1000);
   });
   if (config.explorer) mountExplorer(server);
+  const openApi = new Map(API_DOCUMENTS.map((d) => [`${d.name}.json`, openApiDocument(d, VERSION)]));
+  server.get<{ Params: { file: string } }>('/openapi/:file', async (req, reply) => {
+    const document = openApi.get(req.params.file);
+    if (!document) return reply.code(404).send({ error: 'Not found', documents: [...openApi.keys()].map((k) => `/openapi/${k}`) });
+    return document;
+  });
   server.get('/metrics', async (req, reply) => {
     if (!metricsAllowed(config.metrics, { ip: req.ip, authorization: req.headers.authorization })) {
       return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden\n');
