@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Config } from '../../config/config';
 
 /**
  * The one settings document, validated on every write. Telodendria's config, Pleroma's config and
@@ -82,7 +81,19 @@ export type Settings = z.infer<typeof SettingsSchema>;
 /** Keys whose change needs a restart before it takes full effect. */
 export const RESTART_KEYS: ReadonlyArray<string> = ['serverName'];
 
-export function defaultSettings(config: Config): Settings {
+/**
+ * What the first settings document is seeded from (the environment, read by the wiring): a shape of its
+ * own, so the domain does not depend on the configuration loader.
+ */
+export interface SettingsSeed {
+  host: string;
+  port: number;
+  tokenTtlSeconds: number;
+  allowPrivilegeEscalation: boolean;
+  login: { maxPerUser: number; maxPerAddress: number; windowSeconds: number };
+}
+
+export function defaultSettings(config: SettingsSeed): Settings {
   return {
     instanceName: 'Gatehouse',
     serverName: 'localhost',

@@ -10,8 +10,8 @@ import {
   RESTART_KEYS,
   SettingsSchema,
   type Settings,
+  type SettingsSeed,
 } from './settings.schema';
-import type { Config } from '../../config/config';
 
 export interface SettingsPayloadValue {
   settings: Record<string, unknown>;
@@ -19,7 +19,7 @@ export interface SettingsPayloadValue {
 }
 
 /** Reads the stored document, creating it from the defaults (and environment) on first use. */
-export async function loadSettings(em: EntityManager, config: Config): Promise<{ row: SettingsRow; settings: Settings }> {
+export async function loadSettings(em: EntityManager, config: SettingsSeed): Promise<{ row: SettingsRow; settings: Settings }> {
   let row = await em.findOne(SettingsRow, { id: 1 });
   if (!row) {
     row = em.create(SettingsRow, { id: 1, document: defaultSettings(config) as unknown as Record<string, unknown> });

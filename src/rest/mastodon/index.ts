@@ -1,4 +1,4 @@
-import { bearerToken } from '../../auth/tokens';
+import { bearerToken } from '../../shared/bearer';
 import { BadInputError } from '../../errors/errors';
 import type { Dialect } from '../dialect';
 import * as ops from '../operations/__generated__/operations';

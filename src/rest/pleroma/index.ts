@@ -1,4 +1,4 @@
-import { bearerToken } from '../../auth/tokens';
+import { bearerToken } from '../../shared/bearer';
 import type { Dialect } from '../dialect';
 import { PLEROMA_ERRORS, PLEROMA_NOT_FOUND, PLEROMA_NOT_IMPLEMENTED } from './errors';
 import { PLEROMA_ROWS, PLEROMA_UNIMPLEMENTED } from './routes';

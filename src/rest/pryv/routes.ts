@@ -1,5 +1,5 @@
 import { BadInputError } from '../../errors/errors';
-import { fromPryvPermissions, PRYV_PERMISSIONS, toPryvPermissions } from '../../modules/privileges/pryv-permissions';
+import { fromPryvPermissions, PRYV_PERMISSIONS, toPryvPermissions } from '../../shared/pryv-permissions';
 import * as ops from '../operations/__generated__/operations';
 import { Answer, row, stringParam, type RestRequest, type RouteRow, type UnimplementedRow } from '../route';
 import { pryvError } from './errors';

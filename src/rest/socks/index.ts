@@ -4,7 +4,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppDeps } from '../../app-deps';
-import { bearerToken } from '../../auth/tokens';
+import { bearerToken } from '../../shared/bearer';
 import type { Context } from '../../graphql/context';
 import * as ops from '../operations/__generated__/operations';
 import { runOperation } from '../run-operation';

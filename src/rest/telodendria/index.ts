@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { bearerToken } from '../../auth/tokens';
+import { bearerToken } from '../../shared/bearer';
 import type { Dialect } from '../dialect';
 import { matrixError, MATRIX_ERRORS, NOT_JSON } from './errors';
 import { TELODENDRIA_ROWS, telodendriaWrongMethod } from './routes';

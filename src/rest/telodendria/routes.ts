@@ -1,5 +1,5 @@
 import { BadInputError } from '../../errors/errors';
-import { ALL_PRIVILEGES } from '../../modules/privileges/privilege.enum';
+import { ALL_PRIVILEGES } from '../../shared/privileges';
 import * as ops from '../operations/__generated__/operations';
 import { Answer, row, type RestRequest, type RouteRow } from '../route';
 import { matrixError, privilegeRefusal } from './errors';
