@@ -37,7 +37,8 @@ async function main() {
     };
     for (const [name, variables] of Object.entries(variants)) {
       const check = await graphql(server.url, QUERY, variables, token);
-      if (check.errors || check.data.users.nodes.length !== PAGE) throw new Error(`${name}: bad answer ${JSON.stringify(check).slice(0, 300)}`);
+      if (check.errors || check.data.users.nodes.length !== PAGE)
+        throw new Error(`${name}: bad answer ${JSON.stringify(check).slice(0, 300)}`);
     }
     const rows: LoadResult[] = [];
     for (const [name, variables] of Object.entries(variants)) {

@@ -32,7 +32,10 @@ async function main() {
     if (viaRest.users.length !== 50 || viaGql.data.users.nodes.length !== 50) throw new Error('unexpected answers');
 
     const scenarios: Array<[string, () => Promise<LoadResult>]> = [
-      ['POST /graphql (PleromaUsers, 50)', () => load('graphql', { url: `${server.url}/graphql`, body: gqlBody, headers, duration: DURATION })],
+      [
+        'POST /graphql (PleromaUsers, 50)',
+        () => load('graphql', { url: `${server.url}/graphql`, body: gqlBody, headers, duration: DURATION }),
+      ],
       ['GET pleroma /users?page_size=50', () => loadGet(restUrl, headers)],
     ];
     const rows: LoadResult[] = [];
@@ -51,7 +54,8 @@ async function main() {
     console.log(`\n${USERS} users, 50 per page, 50 connections, ${ROUNDS}×${DURATION}s rounds (median)`);
     console.log('| scenario | req/s | p50 ms | p99 ms | errors | vs /graphql |');
     console.log('|---|---|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / rows[0].rps).toFixed(2)} |`);
+    for (const r of rows)
+      console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / rows[0].rps).toFixed(2)} |`);
   } finally {
     await server.stop();
   }

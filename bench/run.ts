@@ -81,7 +81,12 @@ async function loadOnce(url: string, r: Request, duration: number, connections =
       });
     },
   });
-  return { rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, errors: res.errors + res.timeouts + res.non2xx + bodyErrors };
+  return {
+    rps: res.requests.average,
+    p50: res.latency.p50,
+    p99: res.latency.p99,
+    errors: res.errors + res.timeouts + res.non2xx + bodyErrors,
+  };
 }
 
 async function check(url: string, s: Scenario) {
@@ -154,7 +159,14 @@ async function signIn(url: string): Promise<string> {
   const lifted = await graphql(
     url,
     'mutation($p: JSON!) { patchSettings(patch: $p) { restartRequired } }',
-    { p: { rateLimits: { api: { perCaller: 1_000_000_000, windowSeconds: 1 }, login: { perUser: 100_000, perAddress: 1_000_000, windowSeconds: 1 } } } },
+    {
+      p: {
+        rateLimits: {
+          api: { perCaller: 1_000_000_000, windowSeconds: 1 },
+          login: { perUser: 100_000, perAddress: 1_000_000, windowSeconds: 1 },
+        },
+      },
+    },
     token,
   );
   if (lifted.errors) throw new Error(`could not lift the limits: ${JSON.stringify(lifted.errors)}`);
@@ -170,7 +182,12 @@ function scenarios(token: string): Scenario[] {
     {
       name: 'graphql users(first:20) scalars',
       kind: 'read',
-      request: { method: 'POST', path: '/graphql', headers: auth, body: gqlBody('query Users { users(first: 20) { nodes { id username createdAt } } }') },
+      request: {
+        method: 'POST',
+        path: '/graphql',
+        headers: auth,
+        body: gqlBody('query Users { users(first: 20) { nodes { id username createdAt } } }'),
+      },
       expect: nodes(20),
     },
     {
@@ -187,7 +204,12 @@ function scenarios(token: string): Scenario[] {
     {
       name: 'graphql PleromaUsers(20) (the Pleroma row’s document)',
       kind: 'read',
-      request: { method: 'POST', path: '/graphql', headers: auth, body: gqlBody(print(PleromaUsersDocument), pleromaVars as Record<string, unknown>) },
+      request: {
+        method: 'POST',
+        path: '/graphql',
+        headers: auth,
+        body: gqlBody(print(PleromaUsersDocument), pleromaVars as Record<string, unknown>),
+      },
       expect: nodes(20),
     },
     {
@@ -215,20 +237,31 @@ function scenarios(token: string): Scenario[] {
         method: 'POST',
         path: '/graphql',
         headers: auth,
-        body: gqlBody('query Audit { auditLog(first: 20, filter: { action: "user.update" }) { nodes { id action actorUsername message createdAt } } }'),
+        body: gqlBody(
+          'query Audit { auditLog(first: 20, filter: { action: "user.update" }) { nodes { id action actorUsername message createdAt } } }',
+        ),
       },
       expect: (b) => b?.data?.auditLog?.nodes?.length === 20,
     },
     {
       name: 'graphql createInvite (mutation)',
       kind: 'write',
-      request: { method: 'POST', path: '/graphql', headers: auth, body: gqlBody('mutation Invite { createInvite(input: { maxUses: 1 }) { token } }') },
+      request: {
+        method: 'POST',
+        path: '/graphql',
+        headers: auth,
+        body: gqlBody('mutation Invite { createInvite(input: { maxUses: 1 }) { token } }'),
+      },
       expect: (b) => typeof b?.data?.createInvite?.token === 'string',
     },
     {
       name: 'graphql login (argon2id included)',
       kind: 'login',
-      request: { method: 'POST', path: '/graphql', body: gqlBody('mutation Login { login(username: "bench", password: "bench-password-1") { token } }') },
+      request: {
+        method: 'POST',
+        path: '/graphql',
+        body: gqlBody('mutation Login { login(username: "bench", password: "bench-password-1") { token } }'),
+      },
       expect: (b) => typeof b?.data?.login?.token === 'string',
     },
   ];
@@ -238,11 +271,21 @@ function scenarios(token: string): Scenario[] {
 async function soak(server: Server, token: string) {
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const requests = [
-    { method: 'POST' as const, path: '/graphql', headers: auth, body: gqlBody('query Users { users(first: 20) { nodes { id username createdAt roles { name } } } }') },
+    {
+      method: 'POST' as const,
+      path: '/graphql',
+      headers: auth,
+      body: gqlBody('query Users { users(first: 20) { nodes { id username createdAt roles { name } } } }'),
+    },
     { method: 'GET' as const, path: '/api/pleroma/admin/users?page_size=20', headers: auth },
     { method: 'GET' as const, path: '/_telodendria/admin/v1/privileges/user0000005', headers: auth },
     { method: 'POST' as const, path: '/graphql', headers: auth, body: gqlBody('query Viewer { viewer { id username privileges } }') },
-    { method: 'POST' as const, path: '/graphql', headers: auth, body: gqlBody('mutation Kv($v: JSON) { kvSet(key: "soak", value: $v) { key } }', { v: { n: 1 } }) },
+    {
+      method: 'POST' as const,
+      path: '/graphql',
+      headers: auth,
+      body: gqlBody('mutation Kv($v: JSON) { kvSet(key: "soak", value: $v) { key } }', { v: { n: 1 } }),
+    },
   ];
   // The same mix first, so the heap, the JIT and SQLite's page caches reach their working size:
   // growth after that is creep, not warm-up.
@@ -272,7 +315,16 @@ async function keyset(dbFile: string): Promise<{ seedMs: number; first: Figure; 
     const q = 'query Page($after: String) { users(first: 50, after: $after) { nodes { id username createdAt } } }';
     const lastPage = KEYSET_USERS / 50;
     const target = { url: server.url, pid: server.child.pid! };
-    const first = await measure(target, { name: 'keyset page 1 (50 users)', kind: 'read', request: { method: 'POST', path: '/graphql', headers: auth, body: gqlBody(q) }, expect: (b) => b?.data?.users?.nodes?.length === 50 }, 0);
+    const first = await measure(
+      target,
+      {
+        name: 'keyset page 1 (50 users)',
+        kind: 'read',
+        request: { method: 'POST', path: '/graphql', headers: auth, body: gqlBody(q) },
+        expect: (b) => b?.data?.users?.nodes?.length === 50,
+      },
+      0,
+    );
     const deep = await measure(
       target,
       {
@@ -306,7 +358,12 @@ async function main() {
   try {
     base = await measure(
       baseline,
-      { name: 'baseline node:http + prepared statement (20 users)', kind: 'baseline', request: { method: 'POST', path: '/', body: '{}' }, expect: (b) => b?.data?.users?.nodes?.length === 20 },
+      {
+        name: 'baseline node:http + prepared statement (20 users)',
+        kind: 'baseline',
+        request: { method: 'POST', path: '/', body: '{}' },
+        expect: (b) => b?.data?.users?.nodes?.length === 20,
+      },
       0,
     );
     base.vsBaseline = 1;
@@ -329,7 +386,9 @@ async function main() {
     }
     if (!ONLY || ONLY.has('soak')) {
       soakResult = await soak(server, token);
-      console.log(`  soak: ${soakResult.requests} requests in ${fmt(soakResult.seconds)} s, errors ${soakResult.errors}, RSS after GC ${fmt(soakResult.rssBeforeMb)} → ${fmt(soakResult.rssAfterMb)} MB`);
+      console.log(
+        `  soak: ${soakResult.requests} requests in ${fmt(soakResult.seconds)} s, errors ${soakResult.errors}, RSS after GC ${fmt(soakResult.rssBeforeMb)} → ${fmt(soakResult.rssAfterMb)} MB`,
+      );
     }
   } finally {
     await server.stop();
@@ -341,16 +400,36 @@ async function main() {
   const plGql = find('graphql PleromaUsers');
   const plRest = find('pleroma GET');
   const targets = [
-    { target: 'users(first:20) scalars ≥ 30% of baseline req/s', value: find('graphql users(first:20) scalars')?.vsBaseline, limit: 0.3, higher: true },
-    { target: 'users(first:20) + roles, groups ≥ 20% of baseline req/s', value: find('graphql users(first:20) + roles')?.vsBaseline, limit: 0.2, higher: true },
-    { target: 'Pleroma users list ≥ 90% of the equivalent GraphQL request', value: plGql && plRest ? plRest.rps / plGql.rps : undefined, limit: 0.9, higher: true },
+    {
+      target: 'users(first:20) scalars ≥ 30% of baseline req/s',
+      value: find('graphql users(first:20) scalars')?.vsBaseline,
+      limit: 0.3,
+      higher: true,
+    },
+    {
+      target: 'users(first:20) + roles, groups ≥ 20% of baseline req/s',
+      value: find('graphql users(first:20) + roles')?.vsBaseline,
+      limit: 0.2,
+      higher: true,
+    },
+    {
+      target: 'Pleroma users list ≥ 90% of the equivalent GraphQL request',
+      value: plGql && plRest ? plRest.rps / plGql.rps : undefined,
+      limit: 0.9,
+      higher: true,
+    },
     {
       target: 'p99 < 50 ms for every read scenario (worst shown)',
       value: Math.max(...figures.filter((f) => f.kind === 'read').map((f) => f.p99)),
       limit: 50,
       higher: false,
     },
-    { target: 'deep keyset page p50 within 1.3× of page 1', value: ks ? ks.deep.p50 / Math.max(1, ks.first.p50) : undefined, limit: 1.3, higher: false },
+    {
+      target: 'deep keyset page p50 within 1.3× of page 1',
+      value: ks ? ks.deep.p50 / Math.max(1, ks.first.p50) : undefined,
+      limit: 1.3,
+      higher: false,
+    },
     { target: 'memory soak: RSS growth < 30 MB', value: soakResult?.growthMb, limit: 30, higher: false },
   ].map((t) => ({ ...t, met: t.value === undefined ? null : t.higher ? t.value >= t.limit : t.value < t.limit }));
 
@@ -359,14 +438,21 @@ async function main() {
   console.log('| scenario | req/s | % of baseline | p50 ms | p99 ms | errors | server RSS MB before → after |');
   console.log('|---|---|---|---|---|---|---|');
   for (const f of figures) {
-    console.log(`| ${f.name} | ${fmt(f.rps)} | ${f.kind === 'baseline' ? '100' : Number.isNaN(f.vsBaseline) ? '—' : fmt(f.vsBaseline * 100, 1)} | ${f.p50} | ${f.p99} | ${f.errors} | ${fmt(f.rssBeforeMb)} → ${fmt(f.rssAfterMb)} |`);
+    console.log(
+      `| ${f.name} | ${fmt(f.rps)} | ${f.kind === 'baseline' ? '100' : Number.isNaN(f.vsBaseline) ? '—' : fmt(f.vsBaseline * 100, 1)} | ${f.p50} | ${f.p99} | ${f.errors} | ${fmt(f.rssBeforeMb)} → ${fmt(f.rssAfterMb)} |`,
+    );
   }
   if (soakResult) {
-    console.log(`\nSoak: ${soakResult.requests} mixed requests in ${fmt(soakResult.seconds)} s, ${soakResult.errors} errors; RSS after forced GC ${fmt(soakResult.rssBeforeMb, 1)} → ${fmt(soakResult.rssAfterMb, 1)} MB (growth ${fmt(soakResult.growthMb, 1)} MB).`);
+    console.log(
+      `\nSoak: ${soakResult.requests} mixed requests in ${fmt(soakResult.seconds)} s, ${soakResult.errors} errors; RSS after forced GC ${fmt(soakResult.rssBeforeMb, 1)} → ${fmt(soakResult.rssAfterMb, 1)} MB (growth ${fmt(soakResult.growthMb, 1)} MB).`,
+    );
   }
   console.log('\n| target | measured | met |');
   console.log('|---|---|---|');
-  for (const t of targets) console.log(`| ${t.target} | ${t.value === undefined ? 'not run' : fmt(t.value, 2)} | ${t.met === null ? '—' : t.met ? 'yes' : 'no'} |`);
+  for (const t of targets)
+    console.log(
+      `| ${t.target} | ${t.value === undefined ? 'not run' : fmt(t.value, 2)} | ${t.met === null ? '—' : t.met ? 'yes' : 'no'} |`,
+    );
 
   const out = {
     date: new Date().toISOString(),

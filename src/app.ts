@@ -135,7 +135,10 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const jwt = new JwtSigner(await loadJwtSecret(orm.em.fork(), config.jwtSecret));
   const hasher = new PasswordHasher(config.argon2, config.hashConcurrency);
   const pool = (k: unknown) => (k as { client?: { pool?: never } } | undefined)?.client?.pool;
-  const metrics = new Metrics({ hashQueue: () => hasher.queue(), pools: { writer: pool(writer), reader: readPool ? pool(readPool) : undefined } });
+  const metrics = new Metrics({
+    hashQueue: () => hasher.queue(),
+    pools: { writer: pool(writer), reader: readPool ? pool(readPool) : undefined },
+  });
   const deps: AppDeps = {
     jwt,
     metrics,
@@ -270,7 +273,12 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   server.addHook('onResponse', async (req, reply) => {
     const url = req.routeOptions.url;
     if (url !== undefined && UNCOUNTED.has(url)) return;
-    metrics.observe('rest', url === undefined ? 'unmatched' : `${req.method} ${url}`, reply.statusCode >= 400 ? 'error' : 'ok', reply.elapsedTime / 1000);
+    metrics.observe(
+      'rest',
+      url === undefined ? 'unmatched' : `${req.method} ${url}`,
+      reply.statusCode >= 400 ? 'error' : 'ok',
+      reply.elapsedTime / 1000,
+    );
   });
   if (config.explorer) mountExplorer(server);
   const openApi = new Map(API_DOCUMENTS.map((d) => [`${d.name}.json`, openApiDocument(d, VERSION)]));

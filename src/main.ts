@@ -18,9 +18,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const program = new Command()
-  .name('gatehouse')
-  .description('Gatehouse: a GraphQL admin gateway for user management and moderation');
+const program = new Command().name('gatehouse').description('Gatehouse: a GraphQL admin gateway for user management and moderation');
 
 program
   .command('serve', { isDefault: true })
@@ -122,7 +120,13 @@ program
         createdAt: u.createdAt.toISOString(),
       }));
       if (opts.json) console.log(JSON.stringify(rows));
-      else for (const r of rows) console.log([r.username, r.active ? 'active' : 'deactivated', r.roles.join(',') || '-', r.privileges.join(',') || '-', r.createdAt].join('\t'));
+      else
+        for (const r of rows)
+          console.log(
+            [r.username, r.active ? 'active' : 'deactivated', r.roles.join(',') || '-', r.privileges.join(',') || '-', r.createdAt].join(
+              '\t',
+            ),
+          );
     } finally {
       await orm.close(true);
     }

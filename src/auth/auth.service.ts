@@ -123,8 +123,11 @@ export class AuthService extends BaseService {
           message: `updated @${u.username} (password)`,
         });
       }
-      const { token, expiresAt, deviceId: device } =
-        format === TokenFormat.JWT ? await this.issueJwt(em, u, deviceName, deviceId) : issueToken(em, u, lifetime, deviceName, deviceId);
+      const {
+        token,
+        expiresAt,
+        deviceId: device,
+      } = format === TokenFormat.JWT ? await this.issueJwt(em, u, deviceName, deviceId) : issueToken(em, u, lifetime, deviceName, deviceId);
       this.ctx.signedIn.userId = u.id;
       this.ctx.services.audit.record(em, {
         actor: { id: u.id, username: u.username },
@@ -143,7 +146,10 @@ export class AuthService extends BaseService {
    * session (sha256 only), so logout, password changes and deactivation revoke it.
    */
   private async issueJwt(em: EntityManager, user: User, deviceName?: string | null, deviceId?: string | null) {
-    const privileges = PrivilegeService.effective(user.privileges, user.roles.getItems().map((r) => r.privileges));
+    const privileges = PrivilegeService.effective(
+      user.privileges,
+      user.roles.getItems().map((r) => r.privileges),
+    );
     const expiresAt = new Date(Date.now() + JWT_LIFETIME_SECONDS * 1000);
     const token = await this.ctx.deps.jwt.sign(
       { username: user.username, permissions: toPryvPermissions(privileges), privileges },

@@ -1,12 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterPostgres,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../errors/errors';
 
 export interface LimiterSpec {
@@ -15,10 +9,7 @@ export interface LimiterSpec {
   durationSeconds: number;
 }
 
-export type LimiterStore =
-  | { kind: 'memory' }
-  | { kind: 'redis'; client: Redis; prefix?: string }
-  | { kind: 'postgres'; knex: Knex };
+export type LimiterStore = { kind: 'memory' } | { kind: 'redis'; client: Redis; prefix?: string } | { kind: 'postgres'; knex: Knex };
 
 /**
  * Rate limiters whose counters live where every instance sees them: Redis when configured, else the
@@ -46,10 +37,18 @@ export class RateLimits {
   private create(spec: LimiterSpec): RateLimiterAbstract {
     // The limit is part of the stored key: a changed limit starts fresh counters on every instance at
     // once, instead of leaving callers blocked until a counter of the old window expires.
-    const opts = { keyPrefix: `gh_${spec.keyPrefix}_${spec.points}_${spec.durationSeconds}`, points: spec.points, duration: spec.durationSeconds };
+    const opts = {
+      keyPrefix: `gh_${spec.keyPrefix}_${spec.points}_${spec.durationSeconds}`,
+      points: spec.points,
+      duration: spec.durationSeconds,
+    };
     switch (this.store.kind) {
       case 'redis':
-        return new RateLimiterRedis({ ...opts, keyPrefix: `${this.store.prefix ?? 'gh'}${opts.keyPrefix.slice(2)}`, storeClient: this.store.client });
+        return new RateLimiterRedis({
+          ...opts,
+          keyPrefix: `${this.store.prefix ?? 'gh'}${opts.keyPrefix.slice(2)}`,
+          storeClient: this.store.client,
+        });
       case 'postgres':
         return new RateLimiterPostgres({
           ...opts,

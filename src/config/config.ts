@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables Gatehouse reads; README "Configuration" documents each. */
 const EnvSchema = z.object({
@@ -11,17 +9,28 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATABASE_URL: z.string().min(1).default('sqlite:./data/gatehouse.db'),
   REDIS_URL: z.string().url().optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'REDIS_PREFIX must be 1–32 letters, digits, _ or -').default('gh'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'REDIS_PREFIX must be 1–32 letters, digits, _ or -')
+    .default('gh'),
   GATEHOUSE_ADMIN: z.string().optional(),
   GATEHOUSE_MIGRATE: bool.default(true),
   CORS_ORIGINS: z.string().default(''),
   /** Origins the Pryv.io admin routes answer to (`*`: any, echoed, as upstream). */
   PRYV_CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 3600),
   LOGIN_MAX_ATTEMPTS_PER_USER: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
-  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
   ALLOW_PRIVILEGE_ESCALATION: bool.default(false),
   TRUST_PROXY: bool.default(false),
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -33,9 +42,7 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
 });
 
-export type DatabaseConfig =
-  | { driver: 'sqlite'; dbName: string }
-  | { driver: 'postgresql'; clientUrl: string };
+export type DatabaseConfig = { driver: 'sqlite'; dbName: string } | { driver: 'postgresql'; clientUrl: string };
 
 export interface Config {
   production: boolean;
@@ -109,8 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisPrefix: e.REDIS_PREFIX,
     admin,
     migrate: e.GATEHOUSE_MIGRATE,
-    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
-    pryvCorsOrigins: e.PRYV_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    pryvCorsOrigins: e.PRYV_CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     login: {
@@ -125,7 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     socksIdleSeconds: e.SOCKS_IDLE_SECONDS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     explorer: e.EXPLORER === undefined ? e.NODE_ENV !== 'production' : e.EXPLORER === 'true',
-    metrics: { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW.split(',').map((s) => s.trim()).filter(Boolean) },
+    metrics: {
+      token: e.METRICS_TOKEN,
+      allow: e.METRICS_ALLOW.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     ...overrides,
   };

@@ -17,12 +17,7 @@ interface SqliteRawConnection {
  * SQLite pragmas run on every new connection: WAL for concurrent readers, synchronous=FULL so a
  * commit survives power loss (an admin gateway writes little), a busy timeout, and foreign keys.
  */
-const SQLITE_PRAGMAS = [
-  'PRAGMA journal_mode = WAL',
-  'PRAGMA synchronous = FULL',
-  'PRAGMA busy_timeout = 5000',
-  'PRAGMA foreign_keys = ON',
-];
+const SQLITE_PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', 'PRAGMA busy_timeout = 5000', 'PRAGMA foreign_keys = ON'];
 
 function sqliteAfterCreate(conn: SqliteRawConnection, done: (err: Error | null, conn: unknown) => void) {
   const next = (i: number): void => {

@@ -42,7 +42,9 @@ export function createFormatError(log: ErrorLogger) {
 
     if (original instanceof ArgumentValidationError) {
       const raw = original.extensions.validationErrors;
-      const problems = Array.isArray(raw) ? flattenValidation(raw) : [{ field: String(formatted.path?.[0] ?? 'input'), messages: ['is not valid'] }];
+      const problems = Array.isArray(raw)
+        ? flattenValidation(raw)
+        : [{ field: String(formatted.path?.[0] ?? 'input'), messages: ['is not valid'] }];
       return {
         ...base,
         message: `Invalid input: ${problems.map((p) => p.messages.join('; ')).join('; ')}`,

@@ -62,7 +62,10 @@ export class Loaders {
        where ur.user_id in (${placeholders(userIds.length)}) order by r.name`,
       userIds,
     );
-    return groupBy(userIds, rows.map((r) => ({ key: Number(r.key_id), value: mapRoleRow(r) })));
+    return groupBy(
+      userIds,
+      rows.map((r) => ({ key: Number(r.key_id), value: mapRoleRow(r) })),
+    );
   });
 
   readonly groupsByUser = new DataLoader<number, GroupRecord[]>(async (userIds) => {
@@ -71,7 +74,10 @@ export class Loaders {
        where gm.user_id in (${placeholders(userIds.length)}) order by g.name`,
       userIds,
     );
-    return groupBy(userIds, rows.map((r) => ({ key: Number(r.key_id), value: mapGroupRow(r) })));
+    return groupBy(
+      userIds,
+      rows.map((r) => ({ key: Number(r.key_id), value: mapGroupRow(r) })),
+    );
   });
 
   readonly membersByGroup = new DataLoader<number, UserRecord[]>(async (groupIds) => {
@@ -81,13 +87,18 @@ export class Loaders {
       .whereIn('gm.group_id', groupIds as number[])
       .orderBy('u.id')
       .select(['gm.group_id as key_id', ...USER_COLUMNS])) as Array<Record<string, unknown>>;
-    return groupBy(groupIds, rows.map((r) => ({ key: Number(r.key_id), value: mapUserRow(r) })));
+    return groupBy(
+      groupIds,
+      rows.map((r) => ({ key: Number(r.key_id), value: mapUserRow(r) })),
+    );
   });
 
   readonly notesByReport = new DataLoader<number, ReportNote[]>(async (reportIds) => {
-    const rows = (await this.db.knex('report_notes as n').whereIn('n.report_id', reportIds as number[]).orderBy('n.id').select('n.*')) as Array<
-      Record<string, unknown>
-    >;
+    const rows = (await this.db
+      .knex('report_notes as n')
+      .whereIn('n.report_id', reportIds as number[])
+      .orderBy('n.id')
+      .select('n.*')) as Array<Record<string, unknown>>;
     return groupBy(
       reportIds,
       rows.map((r) => ({
@@ -104,15 +115,19 @@ export class Loaders {
   });
 
   readonly roleById = new DataLoader<number, RoleRecord | null>(async (ids) => {
-    const rows = (await this.db.knex('roles as r').whereIn('r.id', ids as number[]).select(ROLE_COLUMNS)) as Array<Record<string, unknown>>;
+    const rows = (await this.db
+      .knex('roles as r')
+      .whereIn('r.id', ids as number[])
+      .select(ROLE_COLUMNS)) as Array<Record<string, unknown>>;
     const byId = new Map(rows.map((r) => [Number(r.id), mapRoleRow(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 
   readonly groupById = new DataLoader<number, GroupRecord | null>(async (ids) => {
-    const rows = (await this.db.knex('groups as g').whereIn('g.id', ids as number[]).select(GROUP_COLUMNS)) as Array<
-      Record<string, unknown>
-    >;
+    const rows = (await this.db
+      .knex('groups as g')
+      .whereIn('g.id', ids as number[])
+      .select(GROUP_COLUMNS)) as Array<Record<string, unknown>>;
     const byId = new Map(rows.map((r) => [Number(r.id), mapGroupRow(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   });

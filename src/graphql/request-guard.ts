@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { type GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { BadInputError } from '../errors/errors';
 import { limitValidationRules } from './limits';
 
@@ -40,7 +40,8 @@ export function documentLiteralProblem(document: DocumentNode): string | null {
     problem = null;
     visit(document, {
       [Kind.STRING](node) {
-        if (node.value.includes('\u0000') || LONE_SURROGATE.test(node.value)) problem = 'A string in the document contains a NUL character or a lone surrogate.';
+        if (node.value.includes('\u0000') || LONE_SURROGATE.test(node.value))
+          problem = 'A string in the document contains a NUL character or a lone surrogate.';
       },
     });
     literalProblems.set(document, problem);

@@ -32,7 +32,10 @@ export function assertCanDelete(viewer: Viewer, targets: ReadonlyArray<{ usernam
   for (const t of targets) {
     const needed = t.staff ? Privilege.DELETE_STAFF : Privilege.DELETE_USERS;
     if (!holds(viewer.privileges, needed)) {
-      throw new ForbiddenError(`Deleting @${t.username} needs the ${needed} privilege.`, { reason: 'DELETE_TARGET', requiredPrivilege: needed });
+      throw new ForbiddenError(`Deleting @${t.username} needs the ${needed} privilege.`, {
+        reason: 'DELETE_TARGET',
+        requiredPrivilege: needed,
+      });
     }
   }
 }

@@ -4,7 +4,19 @@ import type { Context } from '../graphql/context';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
 import { Privilege as P } from '../modules/privileges/privilege.enum';
-import { type FieldCheck, can, oneUserRefSelfOrCan, canAny, groupOwnerOrCan, isAuthenticated, isPublic, newGroupOrOwnerOrCan, ownRecordOrAny, selfArg, selfOrCan } from './rules';
+import {
+  type FieldCheck,
+  can,
+  oneUserRefSelfOrCan,
+  canAny,
+  groupOwnerOrCan,
+  isAuthenticated,
+  isPublic,
+  newGroupOrOwnerOrCan,
+  ownRecordOrAny,
+  selfArg,
+  selfOrCan,
+} from './rules';
 
 /**
  * The one permission map. Every Query and Mutation field has an explicit rule here (a contract test

@@ -1,7 +1,7 @@
 import { rule } from 'graphql-shield';
 import type { Context } from '../graphql/context';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors/errors';
-import { holds, Privilege } from '../modules/privileges/privilege.enum';
+import { holds, type Privilege } from '../modules/privileges/privilege.enum';
 
 /*
  * One-sentence rules. Each depends on the viewer or the arguments, so each uses `no_cache`: shield's
@@ -42,65 +42,74 @@ export type FieldCheck = (parent: unknown, ctx: Context) => true | Error;
 export const isPublic = rule('public', { cache: 'no_cache' })(() => true);
 
 /** Anyone signed in with a valid token. */
-export const isAuthenticated = rule('authenticated', { cache: 'no_cache' })(
-  (_p, _a, ctx: Context) => (ctx.viewer ? true : unauthenticated(ctx, 'authenticated')),
+export const isAuthenticated = rule('authenticated', { cache: 'no_cache' })((_p, _a, ctx: Context) =>
+  ctx.viewer ? true : unauthenticated(ctx, 'authenticated'),
 );
 
 /** The viewer holds `privilege` (ALL holds everything). */
 export function can(privilege: Privilege) {
   const name = `can-${privilege}`;
-  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, _a, ctx: Context) => {
-    if (!ctx.viewer) return unauthenticated(ctx, name);
-    return holds(ctx.viewer.privileges, privilege) ? true : missing(privilege, name, ctx.viewer);
-  }));
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })((_p, _a, ctx: Context) => {
+      if (!ctx.viewer) return unauthenticated(ctx, name);
+      return holds(ctx.viewer.privileges, privilege) ? true : missing(privilege, name, ctx.viewer);
+    }),
+  );
 }
 
 /** When the argument `arg` is given, it names the viewer (self-service fields reached by a path naming the user). */
 export function selfArg(arg: string) {
   const name = `self-arg-${arg}`;
-  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
-    const v = ctx.viewer;
-    if (!v) return unauthenticated(ctx, name);
-    if (args[arg] == null || args[arg] === v.username) return true;
-    return new ForbiddenError('You can only change your own password.', { rule: name });
-  }));
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
+      const v = ctx.viewer;
+      if (!v) return unauthenticated(ctx, name);
+      if (args[arg] == null || args[arg] === v.username) return true;
+      return new ForbiddenError('You can only change your own password.', { rule: name });
+    }),
+  );
 }
 
 /** The viewer holds any one of `privileges` (a lighter privilege beside the one that implies it). */
 export function canAny(...privileges: Privilege[]) {
   if (privileges.length === 1) return can(privileges[0]);
   const name = `can-any-${privileges.join('-')}`;
-  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, _a, ctx: Context) => {
-    if (!ctx.viewer) return unauthenticated(ctx, name);
-    const held = ctx.viewer.privileges;
-    if (privileges.some((p) => holds(held, p))) return true;
-    // requiredPrivilege names the first (the field's main privilege, as the dialects report it).
-    return new ForbiddenError(`You need one of the privileges ${privileges.join(', ')}.`, {
-      rule: name,
-      requiredPrivilege: privileges[0],
-      anyOf: privileges,
-      staff: held.size > 0,
-    });
-  }));
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })((_p, _a, ctx: Context) => {
+      if (!ctx.viewer) return unauthenticated(ctx, name);
+      const held = ctx.viewer.privileges;
+      if (privileges.some((p) => holds(held, p))) return true;
+      // requiredPrivilege names the first (the field's main privilege, as the dialects report it).
+      return new ForbiddenError(`You need one of the privileges ${privileges.join(', ')}.`, {
+        rule: name,
+        requiredPrivilege: privileges[0],
+        anyOf: privileges,
+        staff: held.size > 0,
+      });
+    }),
+  );
 }
 
 /** The argument `arg` (an id, or `username` when given) names the viewer, or the viewer holds `privilege`. */
 export function selfOrCan(privilege: Privilege, arg = 'id') {
   const name = `self-arg-${arg}-or-${privilege}`;
-  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
-    const v = ctx.viewer;
-    if (!v) return unauthenticated(ctx, name);
-    if (holds(v.privileges, privilege)) return true;
-    // Two ways of naming the user: the rule must not decide on one while the service reads the other.
-    if ([arg, 'username', 'idOrUsername'].filter((a, i, all) => all.indexOf(a) === i && args[a] != null).length > 1) return missing(privilege, name);
-    const self =
-      args[arg] != null
-        ? String(args[arg]) === String(v.id)
-        : args.idOrUsername != null
-          ? args.idOrUsername === String(v.id) || args.idOrUsername === v.username
-          : args.username != null && args.username === v.username;
-    return self ? true : missing(privilege, name);
-  }));
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
+      const v = ctx.viewer;
+      if (!v) return unauthenticated(ctx, name);
+      if (holds(v.privileges, privilege)) return true;
+      // Two ways of naming the user: the rule must not decide on one while the service reads the other.
+      if ([arg, 'username', 'idOrUsername'].filter((a, i, all) => all.indexOf(a) === i && args[a] != null).length > 1)
+        return missing(privilege, name);
+      const self =
+        args[arg] != null
+          ? String(args[arg]) === String(v.id)
+          : args.idOrUsername != null
+            ? args.idOrUsername === String(v.id) || args.idOrUsername === v.username
+            : args.username != null && args.username === v.username;
+      return self ? true : missing(privilege, name);
+    }),
+  );
 }
 
 /**
@@ -110,22 +119,25 @@ export function selfOrCan(privilege: Privilege, arg = 'id') {
  */
 export function oneUserRefSelfOrCan(privilege: Privilege) {
   const name = `one-user-ref-self-or-${privilege}`;
-  return memo(name, () => rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
-    const v = ctx.viewer;
-    if (!v) return unauthenticated(ctx, name);
-    const given = USER_REF_ARGS.filter((a) => args[a] != null);
-    const privileged = holds(v.privileges, privilege);
-    if (given.length !== 1) return privileged ? new BadInputError('Give exactly one of id, username or idOrUsername.', 'id') : missing(privilege, name);
-    if (privileged) return true;
-    const value = String(args[given[0]]);
-    const self =
-      given[0] === 'id'
-        ? value === String(v.id)
-        : given[0] === 'username'
-          ? value === v.username
-          : value === String(v.id) || value === v.username;
-    return self ? true : missing(privilege, name);
-  }));
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })((_p, args: Record<string, unknown>, ctx: Context) => {
+      const v = ctx.viewer;
+      if (!v) return unauthenticated(ctx, name);
+      const given = USER_REF_ARGS.filter((a) => args[a] != null);
+      const privileged = holds(v.privileges, privilege);
+      if (given.length !== 1)
+        return privileged ? new BadInputError('Give exactly one of id, username or idOrUsername.', 'id') : missing(privilege, name);
+      if (privileged) return true;
+      const value = String(args[given[0]]);
+      const self =
+        given[0] === 'id'
+          ? value === String(v.id)
+          : given[0] === 'username'
+            ? value === v.username
+            : value === String(v.id) || value === v.username;
+      return self ? true : missing(privilege, name);
+    }),
+  );
 }
 const USER_REF_ARGS = ['id', 'username', 'idOrUsername'] as const;
 
@@ -146,7 +158,10 @@ export function ownRecordOrAny(privileges: Privilege[]) {
       if (privileges.some((p) => holds(v.privileges, p))) return true;
       return missing(privileges[0], name);
     };
-    return Object.assign(rule(name, { cache: 'no_cache' })((parent, _a, ctx: Context) => check(parent, ctx)), { check });
+    return Object.assign(
+      rule(name, { cache: 'no_cache' })((parent, _a, ctx: Context) => check(parent, ctx)),
+      { check },
+    );
   });
 }
 
@@ -167,23 +182,27 @@ async function groupOwner(ctx: Context, id: unknown, name: unknown): Promise<num
 /** The viewer owns the group named by argument `arg` (or `groupName`), or holds `privilege` (MANAGE_GROUPS). */
 export function groupOwnerOrCan(privilege: Privilege, arg: string) {
   const name = `group-owner-arg-${arg}-or-${privilege}`;
-  return memo(name, () => rule(name, { cache: 'no_cache' })(async (_p, args: Record<string, unknown>, ctx: Context) => {
-    const v = ctx.viewer;
-    if (!v) return unauthenticated(ctx, name);
-    if (holds(v.privileges, privilege)) return true;
-    const owner = await groupOwner(ctx, args[arg], args.groupName);
-    return owner === v.id ? true : missing(privilege, name);
-  }));
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })(async (_p, args: Record<string, unknown>, ctx: Context) => {
+      const v = ctx.viewer;
+      if (!v) return unauthenticated(ctx, name);
+      if (holds(v.privileges, privilege)) return true;
+      const owner = await groupOwner(ctx, args[arg], args.groupName);
+      return owner === v.id ? true : missing(privilege, name);
+    }),
+  );
 }
 
 /** Creating a group is for anyone signed in; changing the existing group of that name, for its owner or a `privilege` holder. */
 export function newGroupOrOwnerOrCan(privilege: Privilege) {
   const name = `new-group-or-owner-or-${privilege}`;
-  return memo(name, () => rule(name, { cache: 'no_cache' })(async (_p, args: { input?: { name?: unknown } }, ctx: Context) => {
-    const v = ctx.viewer;
-    if (!v) return unauthenticated(ctx, name);
-    if (holds(v.privileges, privilege)) return true;
-    const owner = await groupOwner(ctx, null, args.input?.name);
-    return owner === undefined || owner === v.id ? true : missing(privilege, name);
-  }));
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })(async (_p, args: { input?: { name?: unknown } }, ctx: Context) => {
+      const v = ctx.viewer;
+      if (!v) return unauthenticated(ctx, name);
+      if (holds(v.privileges, privilege)) return true;
+      const owner = await groupOwner(ctx, null, args.input?.name);
+      return owner === undefined || owner === v.id ? true : missing(privilege, name);
+    }),
+  );
 }

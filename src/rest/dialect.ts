@@ -5,7 +5,15 @@ import type { Config } from '../config/config';
 import { AppError, type ErrorCode } from '../errors/errors';
 import type { Context } from '../graphql/context';
 import { runOperation } from './run-operation';
-import { Answer, type OperationError, type RestAnswer, type RestRequest, type RouteRow, type StaticRow, type UnimplementedRow } from './route';
+import {
+  Answer,
+  type OperationError,
+  type RestAnswer,
+  type RestRequest,
+  type RouteRow,
+  type StaticRow,
+  type UnimplementedRow,
+} from './route';
 
 /** A dialect: where it is mounted, its rows, how it reads a token and how it writes every error. */
 export interface Dialect {

@@ -85,16 +85,31 @@ export function openApiDocument(doc: ApiDocument, version: string): Record<strin
           tags: [dialect.name],
           summary: `Runs the GraphQL operation ${operationName(row)}${row.select ? ' (or the one the request selects)' : ''}`,
           ...(hasBody
-            ? { requestBody: { required: false, content: { 'application/json': { schema: { type: 'object' } }, 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } } }
+            ? {
+                requestBody: {
+                  required: false,
+                  content: {
+                    'application/json': { schema: { type: 'object' } },
+                    'application/x-www-form-urlencoded': { schema: { type: 'object' } },
+                  },
+                },
+              }
             : {}),
           responses: {
-            [status]: status === '204' ? { description: 'Done, no body' } : { description: 'Success', content: { 'application/json': { schema: {} } } },
+            [status]:
+              status === '204'
+                ? { description: 'Done, no body' }
+                : { description: 'Success', content: { 'application/json': { schema: {} } } },
             ...errors,
           },
         });
       }
       for (const s of dialect.statics ?? []) {
-        add(prefix, s.path, s.method, { tags: [dialect.name], summary: 'A fixed answer', responses: { [String(s.answer.status)]: answerResponse(s.answer, 'Always this answer') } });
+        add(prefix, s.path, s.method, {
+          tags: [dialect.name],
+          summary: 'A fixed answer',
+          responses: { [String(s.answer.status)]: answerResponse(s.answer, 'Always this answer') },
+        });
       }
       for (const u of dialect.unimplemented) {
         add(prefix, u.path, u.method, {

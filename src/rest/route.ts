@@ -93,7 +93,11 @@ export function listParam(source: Record<string, unknown>, name: string): string
   const v = source[`${name}[]`] ?? source[name];
   if (v === undefined || v === null || v === '') return undefined;
   if (Array.isArray(v)) return v.map(String);
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return [String(v)];
 }
 

@@ -58,7 +58,6 @@ for (const [outer, inner] of Object.entries(IMPLIED) as Array<[Privilege, readon
   for (const p of inner) IMPLIED_BY.set(p, [...(IMPLIED_BY.get(p) ?? []), outer]);
 }
 
-
 export const ALL_PRIVILEGES: readonly Privilege[] = Object.values(Privilege);
 /** Every concrete privilege (ALL excluded): what ALL expands to today. */
 export const CONCRETE_PRIVILEGES: readonly Privilege[] = ALL_PRIVILEGES.filter((p) => p !== Privilege.ALL);

@@ -20,7 +20,11 @@ describe('GraphiQL explorer at /explorer, offline, in Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (bash .ci/run installs it)`);
     t = await startTestApp();
     await createUser(t, { username: 'operator', password: 'operator-password-1', roles: ['admin'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -50,10 +54,18 @@ describe('GraphiQL explorer at /explorer, offline, in Chromium', () => {
     await page.fill('#signin-username', 'operator');
     await page.fill('#signin-password', 'operator-password-1');
     await page.click('#signin button[type=submit]');
-    await page.waitForFunction(() => (globalThis as any).document.getElementById('signin-status')?.textContent?.startsWith('Signed in as operator'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (globalThis as any).document.getElementById('signin-status')?.textContent?.startsWith('Signed in as operator'),
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.waitForSelector('.graphiql-execute-button', { timeout: 15_000 });
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => (globalThis as any).document.querySelector('.result-window')?.textContent?.includes('"operator"'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelector('.result-window')?.textContent?.includes('"operator"'),
+      undefined,
+      { timeout: 15_000 },
+    );
     const result = await page.$eval('.result-window', (el: any) => el.textContent ?? '');
     expect(result).toContain('"username": "operator"');
     const headers = await page.$eval('.graphiql-editor-tool', (el: any) => el.textContent ?? '');

@@ -17,8 +17,11 @@ interface Run {
 
 function gatehouse(args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile('npx', ['--no-install', 'gatehouse', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    const child = execFile(
+      'npx',
+      ['--no-install', 'gatehouse', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     if (stdin !== undefined) child.stdin!.end(stdin);
     else child.stdin!.end();
@@ -45,7 +48,8 @@ describe('npx gatehouse', () => {
   it('--help lists every command', async () => {
     const r = await gatehouse(['--help'], env);
     expect(r.code).toBe(0);
-    for (const c of ['serve', 'migrate', 'create-admin', 'reset-password', 'list-users', 'emit-schema', 'backup', 'restore']) expect(r.stdout).toContain(c);
+    for (const c of ['serve', 'migrate', 'create-admin', 'reset-password', 'list-users', 'emit-schema', 'backup', 'restore'])
+      expect(r.stdout).toContain(c);
   });
 
   it('migrate creates the schema and exits', async () => {
@@ -55,9 +59,18 @@ describe('npx gatehouse', () => {
   });
 
   it('create-admin makes an administrator from a password on standard input; a short password is refused', async () => {
-    expect(await gatehouse(['create-admin', 'ops'], env, 'ops-password-1\n')).toMatchObject({ code: 0, stdout: 'created administrator ops\n' });
-    expect(await gatehouse(['create-admin', 'ops'], env, 'ops-password-1\n')).toMatchObject({ code: 0, stdout: expect.stringContaining('already exists') });
-    expect(await gatehouse(['create-admin', 'shorty'], env, 'short\n')).toMatchObject({ code: 1, stderr: expect.stringContaining('at least') });
+    expect(await gatehouse(['create-admin', 'ops'], env, 'ops-password-1\n')).toMatchObject({
+      code: 0,
+      stdout: 'created administrator ops\n',
+    });
+    expect(await gatehouse(['create-admin', 'ops'], env, 'ops-password-1\n')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('already exists'),
+    });
+    expect(await gatehouse(['create-admin', 'shorty'], env, 'short\n')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('at least'),
+    });
   });
 
   it('list-users prints the users, as lines or as JSON', async () => {
@@ -65,7 +78,9 @@ describe('npx gatehouse', () => {
     expect(lines.code).toBe(0);
     expect(lines.stdout).toMatch(/^ops\tactive\tadmin\t-\t\d{4}-/);
     const json = await gatehouse(['list-users', '--json'], env);
-    expect(JSON.parse(json.stdout)).toEqual([{ username: 'ops', active: true, roles: ['admin'], privileges: [], createdAt: expect.any(String) }]);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { username: 'ops', active: true, roles: ['admin'], privileges: [], createdAt: expect.any(String) },
+    ]);
   });
 
   it('reset-password sets a new password, ends the sessions and is audited; an unknown user is an error', async () => {
@@ -80,8 +95,13 @@ describe('npx gatehouse', () => {
     } finally {
       await server.stop();
     }
-    expect((await rows(file, `select message from audit_entries where action = 'user.reset_password'`)).map((x) => x.message)).toEqual(['system reset the password of @ops']);
-    expect(await gatehouse(['reset-password', 'nobody'], env, 'whatever-password-1\n')).toMatchObject({ code: 1, stderr: 'no user named nobody\n' });
+    expect((await rows(file, `select message from audit_entries where action = 'user.reset_password'`)).map((x) => x.message)).toEqual([
+      'system reset the password of @ops',
+    ]);
+    expect(await gatehouse(['reset-password', 'nobody'], env, 'whatever-password-1\n')).toMatchObject({
+      code: 1,
+      stderr: 'no user named nobody\n',
+    });
   });
 
   it('emit-schema prints the checked-in schema.graphql; --check passes on it', async () => {
@@ -96,6 +116,8 @@ describe('npx gatehouse', () => {
     expect(existsSync(copy)).toBe(true);
     const other = { DATABASE_URL: `sqlite:${join(dir, 'other.db')}` };
     expect(await gatehouse(['restore', copy], other)).toMatchObject({ code: 0, stdout: `restored from ${copy}\n` });
-    expect(JSON.parse((await gatehouse(['list-users', '--json'], other)).stdout).map((u: { username: string }) => u.username)).toEqual(['ops']);
+    expect(JSON.parse((await gatehouse(['list-users', '--json'], other)).stdout).map((u: { username: string }) => u.username)).toEqual([
+      'ops',
+    ]);
   });
 });

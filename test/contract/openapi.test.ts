@@ -25,7 +25,9 @@ describe('OpenAPI 3.1 for each REST dialect', () => {
     const missing: string[] = [];
     let described = 0;
     for (const d of API_DOCUMENTS) {
-      const doc = (await (await fetch(`${t.url}/openapi/${d.name}.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+      const doc = (await (await fetch(`${t.url}/openapi/${d.name}.json`)).json()) as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      };
       for (const dialect of d.dialects) {
         for (const prefix of dialect.prefixes) {
           const routes = [...dialect.rows, ...(dialect.statics ?? []), ...dialect.unimplemented];
@@ -44,7 +46,10 @@ describe('OpenAPI 3.1 for each REST dialect', () => {
   it("error answers are the dialect's own (Matrix errcode, Pryv error object)", async () => {
     const matrix = (await (await fetch(`${t.url}/openapi/matrix.json`)).json()) as any;
     const login = matrix.paths['/_matrix/client/v3/login'].post;
-    expect(login.responses['401'].content['application/json'].example).toEqual({ errcode: 'M_MISSING_TOKEN', error: 'No access token was specified for the request.' });
+    expect(login.responses['401'].content['application/json'].example).toEqual({
+      errcode: 'M_MISSING_TOKEN',
+      error: 'No access token was specified for the request.',
+    });
     const pryv = (await (await fetch(`${t.url}/openapi/pryv.json`)).json()) as any;
     expect(Object.keys(pryv.paths)).toContain('/users/{username}');
     expect((await fetch(`${t.url}/openapi/nope.json`)).status).toBe(404);

@@ -1,14 +1,6 @@
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-  type GraphQLInputType,
-} from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLInputType } from 'graphql';
 import { buildBaseSchema } from '../../src/graphql/schema';
 import type { Dialect } from '../../src/rest/dialect';
 import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
@@ -31,14 +23,51 @@ import { createUser } from '../helpers/factories';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RUNS = { rest: 16, socks: 30, mutation: 40 };
 
-const DIALECTS: Dialect[] = [pleromaDialect, mastodonApiDialect, oauthDialect, nodeInfoDialect, wellKnownDialect, telodendriaDialect, matrixClientDialect, ...pryvDialects];
+const DIALECTS: Dialect[] = [
+  pleromaDialect,
+  mastodonApiDialect,
+  oauthDialect,
+  nodeInfoDialect,
+  wellKnownDialect,
+  telodendriaDialect,
+  matrixClientDialect,
+  ...pryvDialects,
+];
 
 /** Strings that have broken servers: NUL, SQL, paths, dates that are not, huge numbers as text, unicode. */
 const nasty = fc.constantFrom(
-  '', ' ', '\u0000', 'a\u0000b', "'; drop table users; --", '" OR 1=1 --', '%', '_', '\\', '../../etc/passwd',
-  '2019-13-45', '2019-02-30', '9999-99-99T99:99:99Z', '-1', '0', '9e15', '1e309', 'NaN', 'Infinity', 'null', 'true',
-  '[]', '{}', '<img src=x onerror=alert(1)>', '\u202e\u0301\ud83d\ude00', '\ud800', 'ALL', 'admin', '__proto__',
-  'constructor', 'x'.repeat(5000), '𝕏'.repeat(300),
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  "'; drop table users; --",
+  '" OR 1=1 --',
+  '%',
+  '_',
+  '\\',
+  '../../etc/passwd',
+  '2019-13-45',
+  '2019-02-30',
+  '9999-99-99T99:99:99Z',
+  '-1',
+  '0',
+  '9e15',
+  '1e309',
+  'NaN',
+  'Infinity',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '<img src=x onerror=alert(1)>',
+  '\u202e\u0301\ud83d\ude00',
+  '\ud800',
+  'ALL',
+  'admin',
+  '__proto__',
+  'constructor',
+  'x'.repeat(5000),
+  '𝕏'.repeat(300),
 );
 const hostileString = fc.oneof(nasty, fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }));
 const hostileNumber = fc.oneof(
@@ -62,12 +91,64 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Parameter names the dialects read, so fuzzed bodies reach their validation, not just their defaults. */
 const PARAM_NAMES = [
-  'nickname', 'nicknames', 'users', 'tags', 'email', 'password', 'username', 'name', 'uses', 'expires_on', 'grants',
-  'privileges', 'max_use', 'expires_at', 'token', 'reports', 'state', 'content', 'configs', 'page', 'page_size',
-  'query', 'filters', 'permissions', 'settings', 'status', 'reason', 'type', 'auth', 'identifier', 'user', 'key',
-  'value', 'id', 'ids', 'group', 'actor_types', 'new_password', 'grant_type', 'client_id', 'client_secret', 'scope',
-  'redirect_uris', 'client_name', 'registration', 'listen', 'initial_device_display_name', 'device_id', 'limit',
-  'tokenFormat', 'displayName', 'notes', 'account_id', 'status_ids', 'comment', 'forward', 'description', 'code',
+  'nickname',
+  'nicknames',
+  'users',
+  'tags',
+  'email',
+  'password',
+  'username',
+  'name',
+  'uses',
+  'expires_on',
+  'grants',
+  'privileges',
+  'max_use',
+  'expires_at',
+  'token',
+  'reports',
+  'state',
+  'content',
+  'configs',
+  'page',
+  'page_size',
+  'query',
+  'filters',
+  'permissions',
+  'settings',
+  'status',
+  'reason',
+  'type',
+  'auth',
+  'identifier',
+  'user',
+  'key',
+  'value',
+  'id',
+  'ids',
+  'group',
+  'actor_types',
+  'new_password',
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'scope',
+  'redirect_uris',
+  'client_name',
+  'registration',
+  'listen',
+  'initial_device_display_name',
+  'device_id',
+  'limit',
+  'tokenFormat',
+  'displayName',
+  'notes',
+  'account_id',
+  'status_ids',
+  'comment',
+  'forward',
+  'description',
+  'code',
 ];
 const body = fc.oneof(
   { weight: 5, arbitrary: fc.dictionary(fc.constantFrom(...PARAM_NAMES), hostileValue, { maxKeys: 5 }) },
@@ -76,7 +157,8 @@ const body = fc.oneof(
 const query = fc.dictionary(fc.constantFrom(...PARAM_NAMES), fc.oneof(hostileString, hostileNumber.map(String)), { maxKeys: 3 });
 
 /** Text that must never reach a client: SQL, driver errors, stack frames, internal paths. */
-const LEAK = /\bselect\b[\s\S]{0,200}\bfrom\b|\binsert into\b|\bupdate\s+\S+\s+set\b|SQLITE_|syntax error at or near|invalid byte sequence|\bat .+\((?:\/|node:)[^)]*:\d+:\d+\)|node_modules|\/src\//i;
+const LEAK =
+  /\bselect\b[\s\S]{0,200}\bfrom\b|\binsert into\b|\bupdate\s+\S+\s+set\b|SQLITE_|syntax error at or near|invalid byte sequence|\bat .+\((?:\/|node:)[^)]*:\d+:\d+\)|node_modules|\/src\//i;
 
 /** A path segment for any string; one that is not even valid UTF-16 goes as its bytes' escapes. */
 function pathSegment(value: string): string {
@@ -127,12 +209,16 @@ describe('hostile input never breaks the server', () => {
     stream.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (/"level":(50|60)/.test(line)) errorLines.push(line);
     });
-    t = await startTestApp({ LOG_LEVEL: 'warn' }, {}, {
-      logger: true,
-      logStream: stream,
-      // Fuzzed restart and shutdown calls are decided, not carried out.
-      lifecycle: { restart: async () => undefined, shutdown: async () => undefined },
-    });
+    t = await startTestApp(
+      { LOG_LEVEL: 'warn' },
+      {},
+      {
+        logger: true,
+        logStream: stream,
+        // Fuzzed restart and shutdown calls are decided, not carried out.
+        lifecycle: { restart: async () => undefined, shutdown: async () => undefined },
+      },
+    );
     await freshAdmin();
     // Budgets high enough that the fuzz reaches validation instead of the rate limiters.
     const patch = {
@@ -144,9 +230,14 @@ describe('hostile input never breaks the server', () => {
         reports: { perUser: 1_000_000, windowSeconds: 60 },
       },
     };
-    const res = await send('POST', '/graphql', JSON.stringify({ query: 'mutation($p: JSON!) { patchSettings(patch: $p) { restartRequired } }', variables: { p: patch } }), {
-      authorization: `Bearer ${adminToken}`,
-    });
+    const res = await send(
+      'POST',
+      '/graphql',
+      JSON.stringify({ query: 'mutation($p: JSON!) { patchSettings(patch: $p) { restartRequired } }', variables: { p: patch } }),
+      {
+        authorization: `Bearer ${adminToken}`,
+      },
+    );
     expect(res.status).toBe(200);
   });
   afterAll(() => t.close());
@@ -164,7 +255,12 @@ describe('hostile input never breaks the server', () => {
       const params = [...row.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
       await fc.assert(
         fc.asyncProperty(
-          fc.tuple(fc.array(fc.oneof(hostileString, hostileNumber.map(String)), { minLength: params.length, maxLength: params.length }), query, body, fc.boolean()),
+          fc.tuple(
+            fc.array(fc.oneof(hostileString, hostileNumber.map(String)), { minLength: params.length, maxLength: params.length }),
+            query,
+            body,
+            fc.boolean(),
+          ),
           async ([values, q, b, signedIn]) => {
             let path = row.path;
             params.forEach((p, i) => (path = path.replace(`:${p}`, pathSegment(values[i]))));
@@ -228,7 +324,10 @@ describe('hostile input never breaks the server', () => {
             return fc.oneof(fc.constantFrom('1', '2', '3', '0', '-1', '99999999999999999999'), hostileString);
           case 'DateTimeISO':
           case 'Date':
-            return fc.oneof(fc.constantFrom('2019-13-45T00:00:00Z', '+275760-09-13T00:00:00.001Z', '2999-01-01T00:00:00Z', '1970-01-01T00:00:00Z'), hostileString);
+            return fc.oneof(
+              fc.constantFrom('2019-13-45T00:00:00Z', '+275760-09-13T00:00:00.001Z', '2999-01-01T00:00:00Z', '1970-01-01T00:00:00Z'),
+              hostileString,
+            );
           case 'JSON':
           case 'JSONObject':
             return hostileValue;
@@ -250,11 +349,20 @@ describe('hostile input never breaks the server', () => {
       const typed = fc.record(Object.fromEntries(field.args.map((a) => [a.name, shaped(a.type)])));
       const untyped = fc.dictionary(fc.constantFrom(...field.args.map((a) => a.name), 'extra'), hostileValue, { maxKeys: 4 });
       await fc.assert(
-        fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: typed }, { weight: 1, arbitrary: untyped }), fc.boolean(), async (variables, signedIn) => {
-          const res = await send('POST', '/graphql', JSON.stringify({ query: doc, variables }), signedIn ? { authorization: `Bearer ${adminToken}` } : {});
-          check(`${field.name} ${JSON.stringify(variables).slice(0, 300)}`, res);
-          return res.status < 500;
-        }),
+        fc.asyncProperty(
+          fc.oneof({ weight: 3, arbitrary: typed }, { weight: 1, arbitrary: untyped }),
+          fc.boolean(),
+          async (variables, signedIn) => {
+            const res = await send(
+              'POST',
+              '/graphql',
+              JSON.stringify({ query: doc, variables }),
+              signedIn ? { authorization: `Bearer ${adminToken}` } : {},
+            );
+            check(`${field.name} ${JSON.stringify(variables).slice(0, 300)}`, res);
+            return res.status < 500;
+          },
+        ),
         { numRuns: RUNS.mutation, seed: SEED, endOnFailure: true },
       );
     }

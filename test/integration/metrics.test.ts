@@ -24,7 +24,12 @@ describe('/metrics (Prometheus)', () => {
     await gql(t, 'mutation { login(username: "admin", password: "wrong-password") { token } }');
     await rest(t, 'GET', '/api/pleroma/admin/users', { token: admin.token });
     await rest(t, 'POST', '/socks', { token: admin.token, body: { type: 310 } });
-    await gql(t, 'mutation { patchSettings(patch: {rateLimits: {kv: {perAddress: 1, windowSeconds: 60}}}) { restartRequired } }', {}, admin.token);
+    await gql(
+      t,
+      'mutation { patchSettings(patch: {rateLimits: {kv: {perAddress: 1, windowSeconds: 60}}}) { restartRequired } }',
+      {},
+      admin.token,
+    );
     t.app.deps.settingsCache.invalidate();
     await gql(t, 'mutation { kvSet(key: "a", value: 1) { key } }');
     await gql(t, 'mutation { kvSet(key: "a", value: 2) { key } }');

@@ -93,7 +93,12 @@ describe('issue 11 · 1: an invite is a stored grant', () => {
     const inv = await gql(t, CREATE_INVITE, { input: { token: 'lead-invite', grants: { privileges: ['DEACTIVATE'] } } }, lead.token);
     expect(inv.errors).toBeUndefined();
     // The creator loses DEACTIVATE.
-    const demote = await gql(t, `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ISSUE_TOKENS]) { privileges } }`, { id: lead.id }, admin.token);
+    const demote = await gql(
+      t,
+      `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ISSUE_TOKENS]) { privileges } }`,
+      { id: lead.id },
+      admin.token,
+    );
     expect(demote.errors).toBeUndefined();
     const reg = await gql(t, REGISTER, { input: { username: 'via-lead', password: 'via-lead-password', inviteToken: 'lead-invite' } });
     expect(codes(reg)).toEqual(['FORBIDDEN']);
@@ -101,7 +106,12 @@ describe('issue 11 · 1: an invite is a stored grant', () => {
     expect(await usesOf(t, inv.data!.createInvite.id)).toBe(0);
     expect(await t.app.deps.db.knex('users').where('username', 'via-lead').first()).toBeUndefined();
     // Given back, the invite works again.
-    await gql(t, `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ISSUE_TOKENS, DEACTIVATE]) { privileges } }`, { id: lead.id }, admin.token);
+    await gql(
+      t,
+      `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ISSUE_TOKENS, DEACTIVATE]) { privileges } }`,
+      { id: lead.id },
+      admin.token,
+    );
     const ok = await gql(t, REGISTER, { input: { username: 'via-lead', password: 'via-lead-password', inviteToken: 'lead-invite' } });
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.register.user.privileges).toEqual(['DEACTIVATE']);
@@ -126,7 +136,9 @@ describe('issue 11 · 2: roles are granted by id, and renaming a role is grantin
     const inv = await gql(t, CREATE_INVITE, { input: { token: 'bait-invite', grants: { roles: ['bait'] } } }, schemer.token);
     expect(inv.data!.createInvite.grantRoles).toEqual(['bait']);
     // Renaming the bait away is fine (it carries nothing); renaming an ALL role is granting ALL: refused.
-    expect((await gql(t, UPDATE_ROLE, { id: bait.data!.createRole.id, input: { name: 'bait-old' } }, schemer.token)).errors).toBeUndefined();
+    expect(
+      (await gql(t, UPDATE_ROLE, { id: bait.data!.createRole.id, input: { name: 'bait-old' } }, schemer.token)).errors,
+    ).toBeUndefined();
     const rename = await gql(t, UPDATE_ROLE, { id: superRole.data!.createRole.id, input: { name: 'bait' } }, schemer.token);
     expect(codes(rename)).toEqual(['FORBIDDEN']);
     const redescribe = await gql(t, UPDATE_ROLE, { id: superRole.data!.createRole.id, input: { description: 'mine' } }, schemer.token);
@@ -166,18 +178,34 @@ describe('issue 11 · 3, 4, 14: who may act on which account', () => {
 
   it('3: user(...) decides on the one argument the resolver reads; mixed arguments are refused', async () => {
     const plain = await createUser(t, { username: 'plainjane' });
-    const mixed = await gql(t, `query($me: ID!, $o: String!) { user(id: $me, idOrUsername: $o) { username email } }`, { me: plain.id, o: 'root' }, plain.token);
+    const mixed = await gql(
+      t,
+      `query($me: ID!, $o: String!) { user(id: $me, idOrUsername: $o) { username email } }`,
+      { me: plain.id, o: 'root' },
+      plain.token,
+    );
     expect(mixed.data?.user ?? null).toBeNull();
     expect(codes(mixed)).toEqual(['FORBIDDEN']);
-    const byName = await gql(t, `query($me: ID!, $o: String!) { user(id: $me, username: $o) { username } }`, { me: plain.id, o: 'root' }, plain.token);
+    const byName = await gql(
+      t,
+      `query($me: ID!, $o: String!) { user(id: $me, username: $o) { username } }`,
+      { me: plain.id, o: 'root' },
+      plain.token,
+    );
     expect(codes(byName)).toEqual(['FORBIDDEN']);
     // Each argument alone still reaches one's own record.
-    expect((await gql(t, `query($o: String!) { user(idOrUsername: $o) { username } }`, { o: 'plainjane' }, plain.token)).data!.user.username).toBe('plainjane');
-    expect(codes(await gql(t, `query($o: String!) { user(idOrUsername: $o) { username } }`, { o: 'root' }, plain.token))).toEqual(['FORBIDDEN']);
+    expect(
+      (await gql(t, `query($o: String!) { user(idOrUsername: $o) { username } }`, { o: 'plainjane' }, plain.token)).data!.user.username,
+    ).toBe('plainjane');
+    expect(codes(await gql(t, `query($o: String!) { user(idOrUsername: $o) { username } }`, { o: 'root' }, plain.token))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('4: MANAGE_USERS, DELETE_STAFF and DEACTIVATE cannot act on an ALL holder; they still act on weaker accounts', async () => {
-    const helper = await createUser(t, { privileges: ['MANAGE_USERS', 'DELETE_STAFF', 'DELETE_USERS', 'DEACTIVATE', 'RESET_PASSWORDS', 'VIEW_USERS'] });
+    const helper = await createUser(t, {
+      privileges: ['MANAGE_USERS', 'DELETE_STAFF', 'DELETE_USERS', 'DEACTIVATE', 'RESET_PASSWORDS', 'VIEW_USERS'],
+    });
     const before = await auditCount(t);
     const attempts = [
       `mutation($id: ID!) { deleteUsers(ids: [$id]) }`,
@@ -220,13 +248,35 @@ describe('issue 11 · 3, 4, 14: who may act on which account', () => {
     const root = await gql(t, CREATE_ROLE, { input: { name: 'root-role', privileges: ['ALL'] } }, admin.token);
     const roleId = root.data!.createRole.id;
     // Direct grant is the only path: removing it is refused.
-    const direct = await gql(t, `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ALL], mode: REMOVE) { privileges } }`, { id: me.id }, me.token);
+    const direct = await gql(
+      t,
+      `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ALL], mode: REMOVE) { privileges } }`,
+      { id: me.id },
+      me.token,
+    );
     expect(codes(direct)).toEqual(['FORBIDDEN']);
     expect(direct.errors![0].extensions!.reason).toBe('OWN_ALL');
     // With a second path (a custom role) the direct grant may go, then the role is the last path.
-    expect((await gql(t, `mutation($r: ID!, $id: ID!) { assignRole(roleId: $r, userIds: [$id]) { id } }`, { r: roleId, id: me.id }, me.token)).errors).toBeUndefined();
-    expect((await gql(t, `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ALL], mode: REMOVE) { privileges } }`, { id: me.id }, me.token)).errors).toBeUndefined();
-    const unassign = await gql(t, `mutation($r: ID!, $id: ID!) { unassignRole(roleId: $r, userIds: [$id]) { id } }`, { r: roleId, id: me.id }, me.token);
+    expect(
+      (await gql(t, `mutation($r: ID!, $id: ID!) { assignRole(roleId: $r, userIds: [$id]) { id } }`, { r: roleId, id: me.id }, me.token))
+        .errors,
+    ).toBeUndefined();
+    expect(
+      (
+        await gql(
+          t,
+          `mutation($id: ID!) { setUserPrivileges(userId: $id, privileges: [ALL], mode: REMOVE) { privileges } }`,
+          { id: me.id },
+          me.token,
+        )
+      ).errors,
+    ).toBeUndefined();
+    const unassign = await gql(
+      t,
+      `mutation($r: ID!, $id: ID!) { unassignRole(roleId: $r, userIds: [$id]) { id } }`,
+      { r: roleId, id: me.id },
+      me.token,
+    );
     expect(codes(unassign)).toEqual(['FORBIDDEN']);
     const strip = await gql(t, UPDATE_ROLE, { id: roleId, input: { privileges: ['VIEW_USERS'] } }, me.token);
     expect(codes(strip)).toEqual(['FORBIDDEN']);
@@ -236,7 +286,16 @@ describe('issue 11 · 3, 4, 14: who may act on which account', () => {
     expect(codes(deactivate)).toEqual(['FORBIDDEN']);
     expect((await gql(t, `{ viewer { privileges } }`, {}, me.token)).data!.viewer.privileges).toEqual(['ALL']);
     // Another administrator may.
-    expect((await gql(t, `mutation($r: ID!, $id: ID!) { unassignRole(roleId: $r, userIds: [$id]) { id } }`, { r: roleId, id: me.id }, admin2.token)).errors).toBeUndefined();
+    expect(
+      (
+        await gql(
+          t,
+          `mutation($r: ID!, $id: ID!) { unassignRole(roleId: $r, userIds: [$id]) { id } }`,
+          { r: roleId, id: me.id },
+          admin2.token,
+        )
+      ).errors,
+    ).toBeUndefined();
   });
 });
 
@@ -253,8 +312,20 @@ describe('issue 11 · 5, 6, 11, 15: registration and sign-in', () => {
   const from = (ip: string) => ({ 'x-forwarded-for': ip });
 
   it('5: a bogus invite answers the invalid-invite error whether or not the username is taken', async () => {
-    const taken = await gql(t, REGISTER, { input: { username: 'taken', password: 'some-password', inviteToken: 'bogus' } }, null, from('10.9.0.1'));
-    const free = await gql(t, REGISTER, { input: { username: 'free-name', password: 'some-password', inviteToken: 'bogus' } }, null, from('10.9.0.1'));
+    const taken = await gql(
+      t,
+      REGISTER,
+      { input: { username: 'taken', password: 'some-password', inviteToken: 'bogus' } },
+      null,
+      from('10.9.0.1'),
+    );
+    const free = await gql(
+      t,
+      REGISTER,
+      { input: { username: 'free-name', password: 'some-password', inviteToken: 'bogus' } },
+      null,
+      from('10.9.0.1'),
+    );
     expect(taken.errors![0]).toEqual(free.errors![0]);
     expect(taken.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'INVALID_INVITE' });
     const none = await gql(t, REGISTER, { input: { username: 'taken', password: 'some-password' } }, null, from('10.9.0.1'));
@@ -321,7 +392,10 @@ describe('issue 11 · 5, 6, 11, 15: registration and sign-in', () => {
     });
     expect(matrix.status).toBe(403);
     expect(matrix.body.errcode).toBe('M_FORBIDDEN');
-    const pryv = await rest(t, 'POST', '/auth/login', { body: { username: 'resetme', password: 'old-password' }, headers: from('10.5.5.8') });
+    const pryv = await rest(t, 'POST', '/auth/login', {
+      body: { username: 'resetme', password: 'old-password' },
+      headers: from('10.5.5.8'),
+    });
     expect(pryv.status).toBe(403);
     // Setting a new password in the sign-in step lets the user in, and clears the requirement.
     const changed = await gql(t, LOGIN, { u: 'resetme', p: 'old-password', n: 'brand-new-password' }, null, from('10.5.5.5'));
@@ -353,7 +427,7 @@ describe('issue 11 · 7, 8, 10, 12, 13: logs, bad input, answers, trust and orig
     expect(logLines.join('\n')).not.toContain(admin.token);
   });
 
-  it('8: impossible dates, a non-object smtp, NUL bytes and deep JSON answer each dialect\'s 400', async () => {
+  it("8: impossible dates, a non-object smtp, NUL bytes and deep JSON answer each dialect's 400", async () => {
     const errorsBefore = logLines.filter((l) => /"level":50/.test(l)).length;
     const pl = await rest(t, 'POST', '/api/pleroma/admin/users/invite_token', { token: admin.token, body: { expires_at: '2019-13-45' } });
     expect([pl.status, pl.body]).toEqual([400, { error: expect.stringContaining('expires_at') }]);
@@ -363,7 +437,12 @@ describe('issue 11 · 7, 8, 10, 12, 13: logs, bad input, answers, trust and orig
     expect([telo.status, telo.body.errcode]).toEqual([400, expect.any(String)]);
     const smtp = await gql(t, `mutation { patchSettings(patch: { smtp: "mail.example.org" }) { restartRequired } }`, {}, admin.token);
     expect(codes(smtp)).toEqual(['BAD_USER_INPUT']);
-    const smtpR = await gql(t, `mutation($s: JSON!) { replaceSettings(settings: $s) { restartRequired } }`, { s: { smtp: 5 } }, admin.token);
+    const smtpR = await gql(
+      t,
+      `mutation($s: JSON!) { replaceSettings(settings: $s) { restartRequired } }`,
+      { s: { smtp: 5 } },
+      admin.token,
+    );
     expect(codes(smtpR)).toEqual(['BAD_USER_INPUT']);
     const nulLogin = await gql(t, LOGIN, { u: 'ad\u0000min', p: 'x\u0000' });
     expect([nulLogin.status, codes(nulLogin)]).toEqual([400, ['BAD_USER_INPUT']]);
@@ -379,7 +458,10 @@ describe('issue 11 · 7, 8, 10, 12, 13: logs, bad input, answers, trust and orig
         status: r.status,
         body: (await r.json()) as any,
       }));
-    const deepKv = await post('/graphql', `{"query":"mutation($v: JSON) { kvSet(key: \\"deep\\", value: $v) { key } }","variables":{"v":${deep}}}`);
+    const deepKv = await post(
+      '/graphql',
+      `{"query":"mutation($v: JSON) { kvSet(key: \\"deep\\", value: $v) { key } }","variables":{"v":${deep}}}`,
+    );
     expect([deepKv.status, deepKv.body.errors?.[0]?.extensions?.code]).toEqual([400, 'BAD_USER_INPUT']);
     const socks = await post('/socks', `{"type":341,"data":{"key":"deep","value":${deep}}}`);
     expect(socks.status).toBeLessThan(500);

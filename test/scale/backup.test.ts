@@ -44,7 +44,8 @@ async function dump(url: string): Promise<Record<string, string[]>> {
   return out;
 }
 
-const cli = (args: string[], databaseUrl: string) => exec(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } });
+const cli = (args: string[], databaseUrl: string) =>
+  exec(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } });
 
 async function roundTrip(kind: 'sqlite' | 'postgresql') {
   const dir = mkdtempSync(join(tmpdir(), 'gh-backup-'));
@@ -56,7 +57,12 @@ async function roundTrip(kind: 'sqlite' | 'postgresql') {
   try {
     const server = await startInstance({ name: 'source', databaseUrl: sourceUrl, env: { GATEHOUSE_ADMIN: 'root:root-password-1' } });
     const root = await loginAt(server.url, 'root', 'root-password-1');
-    await gqlAt(server.url, 'mutation { patchSettings(patch: {instanceName: "Backed up", rateLimits: {kv: {perAddress: 1000000, windowSeconds: 60}}}) { restartRequired } }', {}, root);
+    await gqlAt(
+      server.url,
+      'mutation { patchSettings(patch: {instanceName: "Backed up", rateLimits: {kv: {perAddress: 1000000, windowSeconds: 60}}}) { restartRequired } }',
+      {},
+      root,
+    );
     let writing = true;
     let acked = 0;
     const load = Promise.all(
@@ -67,7 +73,12 @@ async function roundTrip(kind: 'sqlite' | 'postgresql') {
               ? await gqlAt(server.url, 'mutation($k: String!) { kvSet(key: $k, value: 1) { key } }', { k: `load:${i}` }, root)
               : lane === 1
                 ? await gqlAt(server.url, 'mutation { createInvite(input: {maxUses: 2}) { token } }', {}, root)
-                : await gqlAt(server.url, 'mutation($i: [CreateUserInput!]!) { createUsers(inputs: $i) { id } }', { i: [{ username: `l${lane}n${i}a` }, { username: `l${lane}n${i}b` }] }, root);
+                : await gqlAt(
+                    server.url,
+                    'mutation($i: [CreateUserInput!]!) { createUsers(inputs: $i) { id } }',
+                    { i: [{ username: `l${lane}n${i}a` }, { username: `l${lane}n${i}b` }] },
+                    root,
+                  );
           if (r.errors) throw new Error(JSON.stringify(r.errors));
           acked++;
         }
@@ -115,7 +126,9 @@ async function roundTrip(kind: 'sqlite' | 'postgresql') {
     } finally {
       await restored.stop();
     }
-    console.log(`${kind}: backup under load held ${dst.audit_entries.length} of ${src.audit_entries.length} audit entries (${acked} writes acknowledged in all)`);
+    console.log(
+      `${kind}: backup under load held ${dst.audit_entries.length} of ${src.audit_entries.length} audit entries (${acked} writes acknowledged in all)`,
+    );
   } finally {
     await source?.drop();
     await target?.drop();
@@ -142,7 +155,9 @@ describe('gatehouse backup and restore', () => {
       const target = `sqlite:${join(dir, 'target.db')}`;
       await cli(['migrate'], target);
       const before = await dump(target);
-      await expect(cli(['restore', bogus], target)).rejects.toMatchObject({ stderr: expect.stringMatching(/not a SQLite database|integrity/) });
+      await expect(cli(['restore', bogus], target)).rejects.toMatchObject({
+        stderr: expect.stringMatching(/not a SQLite database|integrity/),
+      });
       expect(await dump(target)).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });

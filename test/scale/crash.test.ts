@@ -24,7 +24,8 @@ interface Sql {
 function sqliteSql(file: string): Sql {
   const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
   return {
-    rows: (text, params = []) => new Promise((resolve, reject) => db.all(text, params, (err, rows) => (err ? reject(err) : resolve(rows as any)))),
+    rows: (text, params = []) =>
+      new Promise((resolve, reject) => db.all(text, params, (err, rows) => (err ? reject(err) : resolve(rows as any)))),
     close: () => new Promise((resolve) => db.close(() => resolve())),
   };
 }
@@ -35,7 +36,12 @@ async function pgSql(url: string): Promise<Sql> {
   return {
     rows: async (text, params = []) => {
       let i = 0;
-      return (await c.query(text.replace(/\?/g, () => `$${++i}`), params)).rows;
+      return (
+        await c.query(
+          text.replace(/\?/g, () => `$${++i}`),
+          params,
+        )
+      ).rows;
     },
     close: () => c.end(),
   };
@@ -76,7 +82,11 @@ async function crashRounds(kind: 'sqlite' | 'postgresql') {
   const figures = { rounds: 0, acked: 0, found: 0, batchesSeen: 0 };
   try {
     const root = await loginAt(server.url, 'root', 'root-password-1');
-    const limits = { kv: { perAddress: 1000000, windowSeconds: 60 }, reports: { perUser: 1000000, windowSeconds: 60 }, api: { perCaller: 1000000, windowSeconds: 60 } };
+    const limits = {
+      kv: { perAddress: 1000000, windowSeconds: 60 },
+      reports: { perUser: 1000000, windowSeconds: 60 },
+      api: { perCaller: 1000000, windowSeconds: 60 },
+    };
     await gqlAt(server.url, 'mutation($p: JSON!) { patchSettings(patch: $p) { restartRequired } }', { p: { rateLimits: limits } }, root);
     const made = await gqlAt(
       server.url,
@@ -91,7 +101,12 @@ async function crashRounds(kind: 'sqlite' | 'postgresql') {
       // Reports whose states the batches will change, in disjoint sets of three.
       const reportIds: string[] = [];
       for (let i = 0; i < 18; i++) {
-        const r = await gqlAt(server.url, 'mutation($a: ID!) { fileReport(input: {accountId: $a, comment: "crash"}) { id } }', { a: targetId }, reporter);
+        const r = await gqlAt(
+          server.url,
+          'mutation($a: ID!) { fileReport(input: {accountId: $a, comment: "crash"}) { id } }',
+          { a: targetId },
+          reporter,
+        );
         reportIds.push(r.data.fileReport.id);
       }
       const acked: Acked = { invites: [], kv: [], userBatches: [], attemptedBatches: [], reportBatches: [], attemptedReportBatches: [] };
@@ -99,7 +114,12 @@ async function crashRounds(kind: 'sqlite' | 'postgresql') {
       const burst = Promise.all([
         lanes(3, async (lane, i) => {
           const token = `crash-${round}-${lane}-${i}`;
-          const r = await gqlAt(url, 'mutation($t: String!) { createInvite(input: {token: $t, maxUses: 1}) { token } }', { t: token }, root);
+          const r = await gqlAt(
+            url,
+            'mutation($t: String!) { createInvite(input: {token: $t, maxUses: 1}) { token } }',
+            { t: token },
+            root,
+          );
           if (r.data?.createInvite) acked.invites.push(token);
         }),
         lanes(3, async (lane, i) => {
@@ -121,7 +141,12 @@ async function crashRounds(kind: 'sqlite' | 'postgresql') {
           const ids = reportIds.slice(slot * 3, slot * 3 + 3);
           const state = i % 2 ? 'closed' : 'resolved';
           acked.attemptedReportBatches.push({ ids, state });
-          const r = await gqlAt(url, 'mutation($u: [ReportStateUpdate!]!) { setReportStates(updates: $u) { ok } }', { u: ids.map((id) => ({ id, state })) }, root);
+          const r = await gqlAt(
+            url,
+            'mutation($u: [ReportStateUpdate!]!) { setReportStates(updates: $u) { ok } }',
+            { u: ids.map((id) => ({ id, state })) },
+            root,
+          );
           if (r.data?.setReportStates?.every((x: { ok: boolean }) => x.ok)) acked.reportBatches.push({ ids, state });
         }),
       ]);
@@ -145,7 +170,9 @@ async function crashRounds(kind: 'sqlite' | 'postgresql') {
         const [inv] = await sql.rows(`select count(*) as n from audit_entries where action = 'invite.create'`);
         expect(Number(inv.n)).toBe(invites.size);
         // KV: every acknowledged value; one audit entry per key written (keys are never rewritten here).
-        const kv = new Map((await sql.rows(`select key, value from kv_entries where key like 'crash:%'`)).map((r) => [r.key as string, r.value]));
+        const kv = new Map(
+          (await sql.rows(`select key, value from kv_entries where key like 'crash:%'`)).map((r) => [r.key as string, r.value]),
+        );
         for (const [k, v] of acked.kv) expect(JSON.parse(String(kv.get(k)))).toBe(v);
         const [kva] = await sql.rows(`select count(*) as n from audit_entries where action = 'kv.set'`);
         expect(Number(kva.n)).toBe(kv.size);
@@ -155,23 +182,33 @@ async function crashRounds(kind: 'sqlite' | 'postgresql') {
           const count = Number(n.n);
           expect([0, BATCH]).toContain(count);
           if (acked.userBatches.includes(prefix)) expect(count).toBe(BATCH);
-          const [a] = await sql.rows(`select count(*) as n from audit_entries where action = 'user.create' and message like ?`, [`% created @${prefix}u0,%`]);
+          const [a] = await sql.rows(`select count(*) as n from audit_entries where action = 'user.create' and message like ?`, [
+            `% created @${prefix}u0,%`,
+          ]);
           expect(Number(a.n)).toBe(count === BATCH ? 1 : 0);
           if (count === BATCH) figures.batchesSeen++;
         }
         // Report state batches: each all or nothing, acknowledged ones applied, one audit entry per change.
         for (const b of acked.attemptedReportBatches) {
-          const states = (await sql.rows(`select id, state from reports where id in (?, ?, ?)`, b.ids.map(Number))).map((r) => r.state as string);
+          const states = (await sql.rows(`select id, state from reports where id in (?, ?, ?)`, b.ids.map(Number))).map(
+            (r) => r.state as string,
+          );
           expect(new Set(states).size).toBe(1);
           if (acked.reportBatches.some((x) => x.ids[0] === b.ids[0] && x.state === b.state)) expect(states[0]).toBe(b.state);
           for (const id of b.ids) {
-            const [a] = await sql.rows(`select count(*) as n from audit_entries where action = 'report.update_state' and message like ?`, [`% set report #${id} to %`]);
+            const [a] = await sql.rows(`select count(*) as n from audit_entries where action = 'report.update_state' and message like ?`, [
+              `% set report #${id} to %`,
+            ]);
             expect(Number(a.n)).toBe(states[0] === 'open' ? 0 : 1);
           }
         }
         figures.rounds++;
         figures.acked += acked.invites.length + acked.kv.length + acked.userBatches.length + acked.reportBatches.length;
-        figures.found += acked.invites.filter((t) => invites.has(t)).length + acked.kv.filter(([k]) => kv.has(k)).length + acked.userBatches.length + acked.reportBatches.length;
+        figures.found +=
+          acked.invites.filter((t) => invites.has(t)).length +
+          acked.kv.filter(([k]) => kv.has(k)).length +
+          acked.userBatches.length +
+          acked.reportBatches.length;
       } finally {
         await sql.close();
       }
@@ -187,7 +224,9 @@ async function crashRounds(kind: 'sqlite' | 'postgresql') {
     await scratch?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`${kind}: ${figures.rounds} kill -9 rounds, ${figures.acked} acknowledged writes, ${figures.found} found after restart, ${figures.batchesSeen} whole user batches`);
+  console.log(
+    `${kind}: ${figures.rounds} kill -9 rounds, ${figures.acked} acknowledged writes, ${figures.found} found after restart, ${figures.batchesSeen} whole user batches`,
+  );
   expect(figures.found).toBe(figures.acked);
   expect(figures.acked).toBeGreaterThan(ROUNDS * 4);
 }

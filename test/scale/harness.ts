@@ -126,7 +126,12 @@ export async function gqlAt(url: string, query: string, variables: Record<string
   return { status: res.status, ...((await res.json()) as object) };
 }
 
-export async function restAt(url: string, method: string, path: string, opts: { token?: string | null; raw?: string; body?: unknown } = {}) {
+export async function restAt(
+  url: string,
+  method: string,
+  path: string,
+  opts: { token?: string | null; raw?: string; body?: unknown } = {},
+) {
   const headers: Record<string, string> = {};
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -143,7 +148,10 @@ export async function restAt(url: string, method: string, path: string, opts: { 
 }
 
 export async function loginAt(url: string, username: string, password: string): Promise<string> {
-  const r = await gqlAt(url, 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', { u: username, p: password });
+  const r = await gqlAt(url, 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', {
+    u: username,
+    p: password,
+  });
   if (!r.data?.login) throw new Error(`login ${username} failed: ${JSON.stringify(r.errors)}`);
   return r.data.login.token;
 }

@@ -28,8 +28,15 @@ describe('rolling restart under load', () => {
     nodes.push(await start('B'));
     const ports = nodes.map((n) => n.port);
     const root = await loginAt(nodes[0].url, 'root', 'root-password-1');
-    const body = JSON.stringify({ query: 'mutation { patchSettings(patch: {rateLimits: {kv: {perAddress: 1000000, windowSeconds: 60}, api: {perCaller: 1000000, windowSeconds: 60}}}) { restartRequired } }' });
-    await fetch(`${nodes[0].url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${root}` }, body });
+    const body = JSON.stringify({
+      query:
+        'mutation { patchSettings(patch: {rateLimits: {kv: {perAddress: 1000000, windowSeconds: 60}, api: {perCaller: 1000000, windowSeconds: 60}}}) { restartRequired } }',
+    });
+    await fetch(`${nodes[0].url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${root}` },
+      body,
+    });
     await new Promise((r) => setTimeout(r, 1100));
 
     let running = true;

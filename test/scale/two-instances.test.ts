@@ -11,11 +11,17 @@ jest.setTimeout(120_000);
 
 const ROOT = { GATEHOUSE_ADMIN: 'root:root-password-1' };
 const PROTECTED = '{ currentSession { id } }';
-const refused = async (url: string, token: string) => (await gqlAt(url, PROTECTED, {}, token)).errors?.[0]?.extensions?.code === 'UNAUTHENTICATED';
+const refused = async (url: string, token: string) =>
+  (await gqlAt(url, PROTECTED, {}, token)).errors?.[0]?.extensions?.code === 'UNAUTHENTICATED';
 const accepted = async (url: string, token: string) => (await gqlAt(url, PROTECTED, {}, token)).data?.currentSession != null;
 
 async function createUser(url: string, token: string, username: string, password: string, privileges: string[] = []) {
-  const r = await gqlAt(url, 'mutation($i: [CreateUserInput!]!) { createUsers(inputs: $i) { id } }', { i: [{ username, password, privileges }] }, token);
+  const r = await gqlAt(
+    url,
+    'mutation($i: [CreateUserInput!]!) { createUsers(inputs: $i) { id } }',
+    { i: [{ username, password, privileges }] },
+    token,
+  );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
 }
 
@@ -57,7 +63,12 @@ describe('two instances on one PostgreSQL', () => {
     const t2 = await loginAt(B.url, 'rev', 'rev-password-1');
     const t2b = await loginAt(B.url, 'rev', 'rev-password-1');
     expect(await accepted(B.url, t2b)).toBe(true);
-    const changed = await gqlAt(A.url, 'mutation { changePassword(currentPassword: "rev-password-1", newPassword: "rev-password-2") }', {}, t2);
+    const changed = await gqlAt(
+      A.url,
+      'mutation { changePassword(currentPassword: "rev-password-1", newPassword: "rev-password-2") }',
+      {},
+      t2,
+    );
     expect(changed.data?.changePassword).toBe(true);
     expect(await refused(B.url, t2b)).toBe(true);
 
@@ -66,7 +77,8 @@ describe('two instances on one PostgreSQL', () => {
     await gqlAt(A.url, 'mutation { deactivateUsers(usernames: ["rev"]) { id } }', {}, root);
     expect(await refused(B.url, t3)).toBe(true);
 
-    const jwt = (await restAt(A.url, 'POST', '/auth/login', { body: { username: 'root', password: 'root-password-1' } })).body.token as string;
+    const jwt = (await restAt(A.url, 'POST', '/auth/login', { body: { username: 'root', password: 'root-password-1' } })).body
+      .token as string;
     expect((await restAt(B.url, 'GET', '/users', { raw: jwt })).status).toBe(200);
     expect((await restAt(A.url, 'POST', '/auth/logout', { raw: jwt })).status).toBe(200);
     expect((await restAt(B.url, 'GET', '/users', { raw: jwt })).status).toBe(401);
@@ -81,12 +93,16 @@ describe('two instances on one PostgreSQL', () => {
     expect(telo.status).toBe(200);
     const viaTelodendria = await within(2000, async () => (await mode()) === 'open');
 
-    const jwt = (await restAt(A.url, 'POST', '/auth/login', { body: { username: 'root', password: 'root-password-1' } })).body.token as string;
+    const jwt = (await restAt(A.url, 'POST', '/auth/login', { body: { username: 'root', password: 'root-password-1' } })).body
+      .token as string;
     const current = (await restAt(A.url, 'GET', '/admin/settings', { raw: jwt })).body.settings;
     current.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value = 'Renamed on A';
     expect((await restAt(A.url, 'PUT', '/admin/settings', { raw: jwt, body: current })).status).toBe(200);
     expect((await restAt(A.url, 'POST', '/admin/notify', { raw: jwt, body: { services: ['core'] } })).status).toBe(200);
-    const viaPryv = await within(2000, async () => (await gqlAt(B.url, '{ serverInfo { instanceName } }')).data.serverInfo.instanceName === 'Renamed on A');
+    const viaPryv = await within(
+      2000,
+      async () => (await gqlAt(B.url, '{ serverInfo { instanceName } }')).data.serverInfo.instanceName === 'Renamed on A',
+    );
 
     // A lower API limit set on A: B refuses the caller past it within 2 s.
     await createUser(A.url, root, 'limited', 'limited-password-1');
@@ -98,13 +114,23 @@ describe('two instances on one PostgreSQL', () => {
     await patchSettings(A.url, root, { rateLimits: { api: { perCaller: 100000, windowSeconds: 60 } } });
     await within(2000, async () => (await gqlAt(B.url, PROTECTED, {}, limited)).status === 200);
     // Figures for the closing note.
-    console.log(`settings reached B in: graphql ${viaGraphql} ms, telodendria ${viaTelodendria} ms, pryv ${viaPryv} ms, rate limit ${viaLimits} ms`);
+    console.log(
+      `settings reached B in: graphql ${viaGraphql} ms, telodendria ${viaTelodendria} ms, pryv ${viaPryv} ms, rate limit ${viaLimits} ms`,
+    );
   });
 
   it('40 concurrent registrations on a one-use invite, split across A and B: exactly one account, the grants applied once', async () => {
     await patchSettings(A.url, root, { registration: { mode: 'invite' } });
-    await within(2000, async () => (await gqlAt(B.url, '{ serverInfo { registrationMode } }')).data.serverInfo.registrationMode === 'invite');
-    const inv = await gqlAt(A.url, 'mutation { createInvite(input: {maxUses: 1, grants: {privileges: [DEACTIVATE]}}) { token } }', {}, root);
+    await within(
+      2000,
+      async () => (await gqlAt(B.url, '{ serverInfo { registrationMode } }')).data.serverInfo.registrationMode === 'invite',
+    );
+    const inv = await gqlAt(
+      A.url,
+      'mutation { createInvite(input: {maxUses: 1, grants: {privileges: [DEACTIVATE]}}) { token } }',
+      {},
+      root,
+    );
     const token = inv.data.createInvite.token as string;
     const attempts = Array.from({ length: 40 }, (_, i) =>
       gqlAt(i % 2 ? B.url : A.url, 'mutation($i: RegisterInput!) { register(input: $i) { user { username privileges } } }', {
@@ -233,7 +259,12 @@ describe('two instances sharing rate limits through Redis', () => {
     await new Promise((r) => setTimeout(r, 2100));
     const codes: string[] = [];
     for (const url of [A.url, B.url, A.url, B.url]) {
-      codes.push(String((await gqlAt(url, 'mutation($u: String!) { login(username: $u, password: "wrong-password") { token } }', { u: name })).errors?.[0]?.extensions?.code));
+      codes.push(
+        String(
+          (await gqlAt(url, 'mutation($u: String!) { login(username: $u, password: "wrong-password") { token } }', { u: name })).errors?.[0]
+            ?.extensions?.code,
+        ),
+      );
     }
     expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
 

@@ -79,7 +79,10 @@ export class AuditService extends BaseService {
     if (f.action) {
       // "user" matches every user.* action; "user.deactivate" only itself.
       if (f.action.includes('.')) qb.where('a.action', f.action);
-      else qb.where((w) => w.where('a.action', f.action!).orWhereRaw(`a.action LIKE ? ESCAPE '\\'`, [`${likeContains(f.action!).slice(1, -1)}.%`]));
+      else
+        qb.where((w) =>
+          w.where('a.action', f.action!).orWhereRaw(`a.action LIKE ? ESCAPE '\\'`, [`${likeContains(f.action!).slice(1, -1)}.%`]),
+        );
     }
     if (f.from) qb.where('a.created_at', '>=', db.date(f.from));
     if (f.to) qb.where('a.created_at', '<=', db.date(f.to));

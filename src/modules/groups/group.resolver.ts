@@ -45,7 +45,11 @@ export class GroupResolver {
   }
 
   @Mutation(() => Group)
-  updateGroup(@Ctx() { services }: Context, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateGroupInput) input: UpdateGroupInput) {
+  updateGroup(
+    @Ctx() { services }: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateGroupInput) input: UpdateGroupInput,
+  ) {
     return services.groups.update(id, input);
   }
 
@@ -54,7 +58,9 @@ export class GroupResolver {
     return services.groups.delete(id);
   }
 
-  @Mutation(() => Group, { description: 'Creates the group (caller as owner and member), or changes the description of the group of that name.' })
+  @Mutation(() => Group, {
+    description: 'Creates the group (caller as owner and member), or changes the description of the group of that name.',
+  })
   upsertGroup(@Ctx() { services }: Context, @Arg('input', () => CreateGroupInput) input: CreateGroupInput) {
     return services.groups.upsert(input);
   }
@@ -81,7 +87,14 @@ export class GroupResolver {
     return this.change(services, false, groupId, userIds, groupName, usernames);
   }
 
-  private async change(services: Context['services'], add: boolean, groupId?: string, userIds?: string[], groupName?: string, usernames?: string[]) {
+  private async change(
+    services: Context['services'],
+    add: boolean,
+    groupId?: string,
+    userIds?: string[],
+    groupName?: string,
+    usernames?: string[],
+  ) {
     const group = await services.groups.resolve(groupId, groupName);
     const ids = await services.users.resolveRefs(userIds, usernames);
     return services.groups.changeMembers(group, ids.map(String), add);

@@ -27,7 +27,11 @@ export class GroupService extends BaseService {
       }
       if (filter?.member) {
         qb.whereExists(
-          db.knex('group_members as fm').join('users as fu', 'fu.id', 'fm.user_id').whereRaw('fm.group_id = g.id').where('fu.username', filter.member),
+          db
+            .knex('group_members as fm')
+            .join('users as fu', 'fu.id', 'fm.user_id')
+            .whereRaw('fm.group_id = g.id')
+            .where('fu.username', filter.member),
         );
       }
       return qb;
@@ -48,7 +52,14 @@ export class GroupService extends BaseService {
   }
 
   private static record(g: Group): GroupRecord {
-    return { id: g.id, name: g.name, description: g.description ?? null, ownerId: g.owner?.id ?? null, createdAt: g.createdAt, updatedAt: g.updatedAt };
+    return {
+      id: g.id,
+      name: g.name,
+      description: g.description ?? null,
+      ownerId: g.owner?.id ?? null,
+      createdAt: g.createdAt,
+      updatedAt: g.updatedAt,
+    };
   }
 
   async create(input: CreateGroupInput): Promise<GroupRecord> {
@@ -112,7 +123,11 @@ export class GroupService extends BaseService {
       const group = await this.load(em, id);
       await em.nativeDelete(GroupMember, { group: group.id });
       em.remove(group);
-      this.ctx.services.audit.record(em, { action: 'group.delete', subjects: [subject.group(group)], message: `deleted group ${group.name}` });
+      this.ctx.services.audit.record(em, {
+        action: 'group.delete',
+        subjects: [subject.group(group)],
+        message: `deleted group ${group.name}`,
+      });
       return String(group.id);
     });
   }

@@ -94,11 +94,7 @@ export class InviteResolver {
   }
 
   @Mutation(() => EmailInvitePayload, { description: 'Creates a one-use invite and mails its registration link.' })
-  sendInviteEmail(
-    @Ctx() { services }: Context,
-    @Arg('email') email: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
-  ) {
+  sendInviteEmail(@Ctx() { services }: Context, @Arg('email') email: string, @Arg('name', () => String, { nullable: true }) name?: string) {
     return services.invites.sendEmail(email, name);
   }
 }

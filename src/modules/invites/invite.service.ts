@@ -200,7 +200,8 @@ export class InviteService extends BaseService {
       error = err instanceof Error ? err.message : String(err);
       this.ctx.log.error({ err, outboxId: outbox.id }, 'invite email could not be sent');
     }
-    if (!settings.smtp.host) this.ctx.log.info({ outboxId: outbox.id, to: message.to, link }, 'SMTP not configured: invite email kept in the outbox');
+    if (!settings.smtp.host)
+      this.ctx.log.info({ outboxId: outbox.id, to: message.to, link }, 'SMTP not configured: invite email kept in the outbox');
     await this.em.nativeUpdate(OutboxMessage, { id: outbox.id }, delivered ? { sentAt: new Date() } : { error });
     return { invite, delivered, outboxId: outbox.id };
   }
@@ -262,7 +263,12 @@ export async function grantsBeyondCreator(em: EntityManager, invite: Invite): Pr
   const granted = await grantedIn(em, invite);
   if (granted.length === 0) return [];
   const creator = invite.createdById != null ? await em.findOne(User, { id: invite.createdById }, { populate: ['roles'] }) : null;
-  const held = creator?.active ? PrivilegeService.effective(creator.privileges, creator.roles.getItems().map((r) => r.privileges)) : [];
+  const held = creator?.active
+    ? PrivilegeService.effective(
+        creator.privileges,
+        creator.roles.getItems().map((r) => r.privileges),
+      )
+    : [];
   return lacking(new Set(held), granted);
 }
 

@@ -11,7 +11,11 @@ export class KvResolver {
   }
 
   @Mutation(() => KvEntryType, { description: 'Sets a public key/value entry (key ≤ 256 characters, value ≤ 64 KiB of JSON).' })
-  kvSet(@Ctx() { services }: Context, @Arg('key') key: string, @Arg('value', () => GraphQLJSON, { nullable: true, validate: false }) value: unknown) {
+  kvSet(
+    @Ctx() { services }: Context,
+    @Arg('key') key: string,
+    @Arg('value', () => GraphQLJSON, { nullable: true, validate: false }) value: unknown,
+  ) {
     return services.kv.set(key, value);
   }
 }

@@ -34,9 +34,12 @@ export class KvService extends BaseService {
   async set(key: string, value: unknown): Promise<KvEntryType> {
     this.checkKey(key);
     const size = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
-    if (size > KV_MAX_VALUE_BYTES) throw new BadInputError(`value must be at most ${KV_MAX_VALUE_BYTES} bytes of JSON (got ${size}).`, 'value');
+    if (size > KV_MAX_VALUE_BYTES)
+      throw new BadInputError(`value must be at most ${KV_MAX_VALUE_BYTES} bytes of JSON (got ${size}).`, 'value');
     const { kv } = (await this.ctx.settings()).rateLimits;
-    await this.ctx.deps.rateLimits.consume([[{ keyPrefix: 'kv_addr', points: kv.perAddress, durationSeconds: kv.windowSeconds }, this.ctx.ip]]);
+    await this.ctx.deps.rateLimits.consume([
+      [{ keyPrefix: 'kv_addr', points: kv.perAddress, durationSeconds: kv.windowSeconds }, this.ctx.ip],
+    ]);
     return this.tx(async (em) => {
       let entry = await em.findOne(KvEntry, { key });
       if (entry) {

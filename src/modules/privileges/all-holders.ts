@@ -12,12 +12,14 @@ export async function countAllHolders(em: EntityManager, userId?: number): Promi
   const row = await qb
     .where('u.active', true)
     .where((w) =>
-      w.whereRaw(`u.privileges LIKE ? ESCAPE '\\'`, [pattern]).orWhereExists(
-        knex('user_roles as ur')
-          .join('roles as r', 'r.id', 'ur.role_id')
-          .whereRaw('ur.user_id = u.id')
-          .whereRaw(`r.privileges LIKE ? ESCAPE '\\'`, [pattern]),
-      ),
+      w
+        .whereRaw(`u.privileges LIKE ? ESCAPE '\\'`, [pattern])
+        .orWhereExists(
+          knex('user_roles as ur')
+            .join('roles as r', 'r.id', 'ur.role_id')
+            .whereRaw('ur.user_id = u.id')
+            .whereRaw(`r.privileges LIKE ? ESCAPE '\\'`, [pattern]),
+        ),
     )
     .count({ n: '*' })
     .first();

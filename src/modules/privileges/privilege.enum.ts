@@ -6,7 +6,5 @@ export * from '../../shared/privileges';
 registerEnumType(Privilege, {
   name: 'Privilege',
   description: 'A privilege from the catalogue. ALL implies every other, present and future.',
-  valuesConfig: Object.fromEntries(
-    Object.entries(PRIVILEGE_DESCRIPTIONS).map(([k, description]) => [k, { description }]),
-  ),
+  valuesConfig: Object.fromEntries(Object.entries(PRIVILEGE_DESCRIPTIONS).map(([k, description]) => [k, { description }])),
 });

@@ -134,7 +134,11 @@ export class ReportService extends BaseService {
 
   async deleteNote(reportId: string, noteId: string): Promise<string> {
     return this.tx(async (em) => {
-      const note = await em.findOne(ReportNote, { id: parseId(noteId, 'noteId'), report: parseId(reportId, 'reportId') }, { populate: ['report.reporter'] });
+      const note = await em.findOne(
+        ReportNote,
+        { id: parseId(noteId, 'noteId'), report: parseId(reportId, 'reportId') },
+        { populate: ['report.reporter'] },
+      );
       if (!note) throw new NotFoundError('ReportNote', noteId);
       em.remove(note);
       this.ctx.services.audit.record(em, {

@@ -6,7 +6,7 @@ import { subject } from '../audit/audit.service';
 import { BaseService, parseId, parseIds } from '../base.service';
 import { keepingAnAllHolder } from '../privileges/all-holders';
 import { normalizePrivileges, Privilege } from '../privileges/privilege.enum';
-import { User } from '../users/user.entity';
+import { type User } from '../users/user.entity';
 import { Role } from './role.entity';
 import type { CreateRoleInput, UpdateRoleInput } from './role.inputs';
 
@@ -69,55 +69,72 @@ export class RoleService extends BaseService {
 
   async update(id: string, input: UpdateRoleInput): Promise<Role> {
     const allowEscalation = await this.allowEscalation();
-    return this.tx(async (em) => {
-      const role = await this.load(em, id);
-      // A role hands out its privileges to everyone holding it (and to invites naming it): renaming,
-      // describing or re-scoping it is granting them, so it needs every privilege it carries.
-      assertMayHandleGrant(this.viewer, `Role ${role.name}`, role.privileges, allowEscalation);
-      const before = { name: role.name, privileges: [...role.privileges] };
-      if (input.name != null && input.name !== role.name) {
-        if (role.builtIn) throw new ForbiddenError('Built-in roles cannot be renamed.', { reason: 'BUILT_IN_ROLE' });
-        if (await em.findOne(Role, { name: input.name })) throw new ConflictError(`Role name is taken: ${input.name}`);
-        role.name = input.name;
-      }
-      if (input.description !== undefined) role.description = input.description;
-      await keepingAnAllHolder(em, async () => {
-        if (input.privileges != null) {
-          const next = normalizePrivileges(input.privileges);
-          if (role.name === 'admin' && role.builtIn && !next.includes(Privilege.ALL)) {
-            throw new ForbiddenError('The built-in admin role always holds ALL.', { reason: 'BUILT_IN_ROLE' });
-          }
-          const changed = [...next.filter((p) => !role.privileges.includes(p)), ...role.privileges.filter((p) => !next.includes(p as Privilege))];
-          assertCanGrant(this.viewer, changed, allowEscalation);
-          role.privileges = next;
+    return this.tx(
+      async (em) => {
+        const role = await this.load(em, id);
+        // A role hands out its privileges to everyone holding it (and to invites naming it): renaming,
+        // describing or re-scoping it is granting them, so it needs every privilege it carries.
+        assertMayHandleGrant(this.viewer, `Role ${role.name}`, role.privileges, allowEscalation);
+        const before = { name: role.name, privileges: [...role.privileges] };
+        if (input.name != null && input.name !== role.name) {
+          if (role.builtIn) throw new ForbiddenError('Built-in roles cannot be renamed.', { reason: 'BUILT_IN_ROLE' });
+          if (await em.findOne(Role, { name: input.name })) throw new ConflictError(`Role name is taken: ${input.name}`);
+          role.name = input.name;
         }
-      }, this.ctx.viewer?.id);
-      this.ctx.services.audit.record(em, {
-        action: 'role.update',
-        subjects: [subject.role(role)],
-        data: { before, after: { name: role.name, privileges: role.privileges } },
-        message: `updated role ${role.name}`,
-      });
-      return role;
-    }, { serializable: true });
+        if (input.description !== undefined) role.description = input.description;
+        await keepingAnAllHolder(
+          em,
+          async () => {
+            if (input.privileges != null) {
+              const next = normalizePrivileges(input.privileges);
+              if (role.name === 'admin' && role.builtIn && !next.includes(Privilege.ALL)) {
+                throw new ForbiddenError('The built-in admin role always holds ALL.', { reason: 'BUILT_IN_ROLE' });
+              }
+              const changed = [
+                ...next.filter((p) => !role.privileges.includes(p)),
+                ...role.privileges.filter((p) => !next.includes(p as Privilege)),
+              ];
+              assertCanGrant(this.viewer, changed, allowEscalation);
+              role.privileges = next;
+            }
+          },
+          this.ctx.viewer?.id,
+        );
+        this.ctx.services.audit.record(em, {
+          action: 'role.update',
+          subjects: [subject.role(role)],
+          data: { before, after: { name: role.name, privileges: role.privileges } },
+          message: `updated role ${role.name}`,
+        });
+        return role;
+      },
+      { serializable: true },
+    );
   }
 
   async delete(id: string): Promise<string> {
     const allowEscalation = await this.allowEscalation();
-    return this.tx(async (em) => {
-      const role = await this.load(em, id);
-      if (role.builtIn) throw new ForbiddenError(`The built-in role ${role.name} cannot be deleted.`, { reason: 'BUILT_IN_ROLE' });
-      assertCanGrant(this.viewer, role.privileges, allowEscalation);
-      await keepingAnAllHolder(em, async () => {
-        em.remove(role);
-      }, this.ctx.viewer?.id);
-      this.ctx.services.audit.record(em, {
-        action: 'role.delete',
-        subjects: [subject.role(role)],
-        message: `deleted role ${role.name}`,
-      });
-      return String(role.id);
-    }, { serializable: true });
+    return this.tx(
+      async (em) => {
+        const role = await this.load(em, id);
+        if (role.builtIn) throw new ForbiddenError(`The built-in role ${role.name} cannot be deleted.`, { reason: 'BUILT_IN_ROLE' });
+        assertCanGrant(this.viewer, role.privileges, allowEscalation);
+        await keepingAnAllHolder(
+          em,
+          async () => {
+            em.remove(role);
+          },
+          this.ctx.viewer?.id,
+        );
+        this.ctx.services.audit.record(em, {
+          action: 'role.delete',
+          subjects: [subject.role(role)],
+          message: `deleted role ${role.name}`,
+        });
+        return String(role.id);
+      },
+      { serializable: true },
+    );
   }
 
   /** Assigning a role hands out its privileges: the escalation rule applies to them. */
@@ -130,30 +147,36 @@ export class RoleService extends BaseService {
     const ids = users.ids != null ? parseIds(users.ids, 'userIds') : await this.ctx.services.users.resolveRefs(null, users.usernames);
     const viewer = this.viewer;
     const allowEscalation = await this.allowEscalation();
-    return this.tx(async (em) => {
-      const role =
-        roleRef.id != null ? await this.load(em, roleRef.id, 'roleId') : await em.findOne(Role, { name: roleRef.name! });
-      if (!role) throw new NotFoundError('Role', roleRef.name!);
-      assertCanGrant(viewer, role.privileges, allowEscalation);
-      if (!assign && role.name === 'admin' && ids.includes(viewer.id)) {
-        throw new ForbiddenError("You can't revoke your own admin status.", { reason: 'OWN_ADMIN_ROLE' });
-      }
-      const users = await this.ctx.services.users.loadAll(em, ids);
-      await em.populate(users, ['roles']);
-      await this.ctx.services.users.assertCanActOn(em, users, allowEscalation);
-      await keepingAnAllHolder(em, async () => {
-        for (const u of users) {
-          if (assign) u.roles.add(role);
-          else u.roles.remove(role);
+    return this.tx(
+      async (em) => {
+        const role = roleRef.id != null ? await this.load(em, roleRef.id, 'roleId') : await em.findOne(Role, { name: roleRef.name! });
+        if (!role) throw new NotFoundError('Role', roleRef.name!);
+        assertCanGrant(viewer, role.privileges, allowEscalation);
+        if (!assign && role.name === 'admin' && ids.includes(viewer.id)) {
+          throw new ForbiddenError("You can't revoke your own admin status.", { reason: 'OWN_ADMIN_ROLE' });
         }
-      }, this.ctx.viewer?.id);
-      this.ctx.services.audit.record(em, {
-        action: assign ? 'role.assign' : 'role.unassign',
-        subjects: [subject.role(role), ...users.map(subject.user)],
-        data: { role: role.name, privileges: role.privileges },
-        message: `${assign ? 'gave' : 'took'} role ${role.name} ${assign ? 'to' : 'from'} ${users.map((u) => `@${u.username}`).join(', ')}`,
-      });
-      return users;
-    }, { serializable: true });
+        const users = await this.ctx.services.users.loadAll(em, ids);
+        await em.populate(users, ['roles']);
+        await this.ctx.services.users.assertCanActOn(em, users, allowEscalation);
+        await keepingAnAllHolder(
+          em,
+          async () => {
+            for (const u of users) {
+              if (assign) u.roles.add(role);
+              else u.roles.remove(role);
+            }
+          },
+          this.ctx.viewer?.id,
+        );
+        this.ctx.services.audit.record(em, {
+          action: assign ? 'role.assign' : 'role.unassign',
+          subjects: [subject.role(role), ...users.map(subject.user)],
+          data: { role: role.name, privileges: role.privileges },
+          message: `${assign ? 'gave' : 'took'} role ${role.name} ${assign ? 'to' : 'from'} ${users.map((u) => `@${u.username}`).join(', ')}`,
+        });
+        return users;
+      },
+      { serializable: true },
+    );
   }
 }

@@ -25,7 +25,10 @@ export class ServerInfo {
   @Field(() => Int, { description: 'The port this instance listens on.' })
   port!: number;
 
-  @Field(() => String, { nullable: true, description: "The identity server Matrix clients are told of (Telodendria's `identityServer`), if any." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The identity server Matrix clients are told of (Telodendria's `identityServer`), if any.",
+  })
   matrixIdentityServer!: string | null;
 }
 

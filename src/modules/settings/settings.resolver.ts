@@ -28,15 +28,23 @@ export class SettingsResolver {
   }
 
   @Mutation(() => SettingsPayload, { description: 'Replaces the whole document; an invalid one changes nothing.' })
-  replaceSettings(@Ctx() { services }: Context, @Arg('settings', () => GraphQLJSONObject, { validate: false }) settings: Record<string, unknown>) {
+  replaceSettings(
+    @Ctx() { services }: Context,
+    @Arg('settings', () => GraphQLJSONObject, { validate: false }) settings: Record<string, unknown>,
+  ) {
     return services.settings.replace(settings);
   }
 
-  @Mutation(() => SettingsPayload, { description: 'Merges a patch (deep, or shallow: top-level keys replaced); an invalid result changes nothing.' })
+  @Mutation(() => SettingsPayload, {
+    description: 'Merges a patch (deep, or shallow: top-level keys replaced); an invalid result changes nothing.',
+  })
   patchSettings(
     @Ctx() { services }: Context,
     @Arg('patch', () => GraphQLJSON, { validate: false }) patch: unknown,
-    @Arg('shallow', () => Boolean, { defaultValue: false, description: 'Replace whole top-level keys (Pryv.io) instead of merging into them.' })
+    @Arg('shallow', () => Boolean, {
+      defaultValue: false,
+      description: 'Replace whole top-level keys (Pryv.io) instead of merging into them.',
+    })
     shallow: boolean,
   ) {
     return services.settings.patch(patch, shallow);

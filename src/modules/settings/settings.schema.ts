@@ -8,11 +8,19 @@ export const SettingsSchema = z
   .object({
     instanceName: z.string().min(1).max(128),
     /** Matrix server name: user ids read @localpart:serverName. */
-    serverName: z.string().min(1).max(255).regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port'),
+    serverName: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port'),
     /** Base URL used in links sent by email (registration). */
     publicUrl: z.string().url().max(2048),
     registration: z.object({ mode: z.enum(['open', 'invite', 'closed']) }).strict(),
-    tokenLifetimeSeconds: z.number().int().min(60).max(365 * 24 * 3600),
+    tokenLifetimeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(365 * 24 * 3600),
     privileges: z
       .object({
         /** Telodendria's looser GRANT_PRIVILEGES: grant what you do not hold (audited either way). */

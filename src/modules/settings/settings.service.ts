@@ -149,7 +149,8 @@ function withRegistrationSwitches(doc: Record<string, unknown>, current: Setting
   const { open, invites, ...rest } = reg;
   const bool = (v: unknown, name: string, fallback: boolean) => {
     if (v === undefined) return fallback;
-    if (typeof v !== 'boolean') throw new BadInputError(`Invalid settings at registration.${name}: expected a boolean`, `settings.registration.${name}`);
+    if (typeof v !== 'boolean')
+      throw new BadInputError(`Invalid settings at registration.${name}: expected a boolean`, `settings.registration.${name}`);
     return v;
   };
   const isOpen = bool(open, 'open', current.registration.mode === 'open');

@@ -144,7 +144,12 @@ export class AccountService extends BaseService {
       for (const u of users) {
         if (!u.email || u.emailConfirmed) continue;
         const token = generateToken();
-        em.create(AccountToken, { tokenHash: hashToken(token), user: u, purpose: 'email_confirmation', expiresAt: new Date(Date.now() + CONFIRM_TTL_MS) });
+        em.create(AccountToken, {
+          tokenHash: hashToken(token),
+          user: u,
+          purpose: 'email_confirmation',
+          expiresAt: new Date(Date.now() + CONFIRM_TTL_MS),
+        });
         rows.push(
           em.create(OutboxMessage, {
             to: u.email,
@@ -184,7 +189,13 @@ export class AccountService extends BaseService {
    * Spends a one-use token: loads its user, lets `apply` change them, deletes the token and records
    * the change, all in one transaction. The actor is the account itself (no session yet).
    */
-  private async spend(token: string, purpose: string, action: string, message: string, apply: (user: User, em: EntityManager) => Promise<void>) {
+  private async spend(
+    token: string,
+    purpose: string,
+    action: string,
+    message: string,
+    apply: (user: User, em: EntityManager) => Promise<void>,
+  ) {
     const found = await this.consume(token, purpose);
     await this.tx(async (em) => {
       const user = await em.findOneOrFail(User, found.user.id);

@@ -21,7 +21,9 @@ export class RegisterInput {
   username!: string;
 
   @Field()
-  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters` })
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, {
+    message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+  })
   password!: string;
 
   @Field(() => String, { nullable: true })
@@ -75,14 +77,16 @@ export class RegistrationService extends BaseService {
       const first = (await em.count(User, {})) === 0;
       if (!first && mode === 'closed') throw new ForbiddenError('Registration is closed.', { reason: 'REGISTRATION_CLOSED' });
 
-      const invite =
-        input.inviteToken && !first ? await consumeInvite(em, input.inviteToken, this.ctx.db.date(new Date())) : null;
+      const invite = input.inviteToken && !first ? await consumeInvite(em, input.inviteToken, this.ctx.db.date(new Date())) : null;
       if (input.inviteToken && !first && !invite) throw invalidInvite(mode);
       if (!first && mode === 'invite' && !invite) throw new BadInputError('An invite token is required to register.', 'input.inviteToken');
       if (invite) {
         const beyond = await grantsBeyondCreator(em, invite);
         if (beyond.length > 0) {
-          this.ctx.log.warn({ inviteId: invite.id, privileges: beyond }, 'invite refused: it grants privileges its creator no longer holds');
+          this.ctx.log.warn(
+            { inviteId: invite.id, privileges: beyond },
+            'invite refused: it grants privileges its creator no longer holds',
+          );
           throw invalidInvite(mode);
         }
       }

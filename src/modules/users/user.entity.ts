@@ -1,11 +1,4 @@
-import {
-  Collection,
-  Entity,
-  ManyToMany,
-  OptionalProps,
-  PrimaryKey,
-  Property,
-} from '@mikro-orm/core';
+import { Collection, Entity, ManyToMany, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { StringSetType } from '../../db/string-set.type';
 import { Privilege } from '../privileges/privilege.enum';
@@ -16,8 +9,7 @@ import { Role } from '../roles/role.entity';
 @Entity({ tableName: 'users' })
 export class User {
   [OptionalProps]?:
-    | 'active' | 'emailConfirmed' | 'approved' | 'mustChangePassword' | 'adminConsole' | 'privileges' | 'tags'
-    | 'createdAt' | 'updatedAt';
+    'active' | 'emailConfirmed' | 'approved' | 'mustChangePassword' | 'adminConsole' | 'privileges' | 'tags' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
   @PrimaryKey({ autoincrement: true })

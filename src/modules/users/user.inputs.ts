@@ -18,7 +18,9 @@ export class CreateUserInput {
 
   @Field(() => String, { nullable: true, description: 'Without one the account cannot sign in until a password is set.' })
   @IsOptional()
-  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters` })
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, {
+    message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+  })
   password?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -42,7 +44,10 @@ export class CreateUserInput {
   @ArrayMaxSize(64)
   privileges?: Privilege[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'An admin-console account (Pryv.io admin user): listed as staff whatever it holds.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'An admin-console account (Pryv.io admin user): listed as staff whatever it holds.',
+  })
   @IsOptional()
   adminConsole?: boolean | null;
 }
@@ -67,10 +72,15 @@ export class UpdateUserInput {
 
   @Field(() => String, { nullable: true, description: 'A new password. Changing it signs the user out everywhere.' })
   @IsOptional()
-  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters` })
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, {
+    message: `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+  })
   password?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Required when users change their own password; when given for one’s own account it is always checked.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Required when users change their own password; when given for one’s own account it is always checked.',
+  })
   @IsOptional()
   @MaxLength(PASSWORD_MAX_LENGTH)
   currentPassword?: string | null;

@@ -96,10 +96,7 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
   const roles = [...(f.roles ?? []), ...(f.role ? [f.role] : [])];
   if (roles.length > 0) {
     qb.whereExists(
-      knex('user_roles as fur')
-        .join('roles as fr', 'fr.id', 'fur.role_id')
-        .whereRaw('fur.user_id = u.id')
-        .whereIn('fr.name', roles),
+      knex('user_roles as fur').join('roles as fr', 'fr.id', 'fur.role_id').whereRaw('fur.user_id = u.id').whereIn('fr.name', roles),
     );
   }
   if (f.tags && f.tags.length > 0) {
@@ -114,15 +111,23 @@ function applyUserFilter(db: Db, qb: Knex.QueryBuilder, f: UserFilterValues): Kn
   if (f.usernames) qb.whereIn('u.username', f.usernames);
   if (f.emailIs) qb.where('u.email', f.emailIs);
   for (const role of f.allRoles ?? []) {
-    qb.whereExists(knex('user_roles as aur').join('roles as ar', 'ar.id', 'aur.role_id').whereRaw('aur.user_id = u.id').where('ar.name', role));
+    qb.whereExists(
+      knex('user_roles as aur').join('roles as ar', 'ar.id', 'aur.role_id').whereRaw('aur.user_id = u.id').where('ar.name', role),
+    );
   }
   // Every Gatehouse account is a Person.
   if (f.actorTypes && !f.actorTypes.includes('Person')) qb.whereRaw('1 = 0');
   if (f.staff != null) {
     const holdsAny = (w: Knex.QueryBuilder) =>
-      w.where('u.admin_console', true).orWhere('u.privileges', '<>', '').orWhereExists(
-        knex('user_roles as sur').join('roles as sr', 'sr.id', 'sur.role_id').whereRaw('sur.user_id = u.id').where('sr.privileges', '<>', ''),
-      );
+      w
+        .where('u.admin_console', true)
+        .orWhere('u.privileges', '<>', '')
+        .orWhereExists(
+          knex('user_roles as sur')
+            .join('roles as sr', 'sr.id', 'sur.role_id')
+            .whereRaw('sur.user_id = u.id')
+            .where('sr.privileges', '<>', ''),
+        );
     if (f.staff) qb.where(holdsAny);
     else qb.whereNot(holdsAny);
   }

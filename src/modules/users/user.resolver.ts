@@ -24,7 +24,10 @@ export class UserResolver {
     return services.auth.currentSession();
   }
 
-  @Query(() => User, { nullable: true, description: 'A user by id or by username (exactly one). Null, with an error, when not found or not allowed.' })
+  @Query(() => User, {
+    nullable: true,
+    description: 'A user by id or by username (exactly one). Null, with an error, when not found or not allowed.',
+  })
   user(
     @Ctx() { services }: Context,
     @Arg('id', () => ID, { nullable: true }) id?: string,
@@ -42,7 +45,10 @@ export class UserResolver {
     @Ctx() { services }: Context,
     @Args() page: PageArgs,
     @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
-    @Arg('newestFirst', () => Boolean, { defaultValue: false, description: 'Newest account first (Akkoma’s admin list order); cursors follow it.' })
+    @Arg('newestFirst', () => Boolean, {
+      defaultValue: false,
+      description: 'Newest account first (Akkoma’s admin list order); cursors follow it.',
+    })
     newestFirst?: boolean,
   ) {
     const { nodes, pageInfo, count } = await services.users.list(filter, page, newestFirst);
@@ -81,7 +87,10 @@ export class UserResolver {
   })
   async privileges(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
     const roles = await loaders.rolesByUser.load(user.id);
-    return PrivilegeService.effective(user.privileges, roles.map((r) => r.privileges));
+    return PrivilegeService.effective(
+      user.privileges,
+      roles.map((r) => r.privileges),
+    );
   }
 
   @FieldResolver(() => Deactivation, { nullable: true, description: 'Null while the account is active.' })
@@ -104,10 +113,14 @@ export class UserResolver {
     tokenFormat?: TokenFormat,
     @Arg('newPassword', () => String, {
       nullable: true,
-      description: 'Sets a new password in the same step: the way in when an administrator required a password change (FORBIDDEN, reason PASSWORD_RESET_REQUIRED).',
+      description:
+        'Sets a new password in the same step: the way in when an administrator required a password change (FORBIDDEN, reason PASSWORD_RESET_REQUIRED).',
     })
     newPassword?: string,
-    @Arg('deviceId', () => String, { nullable: true, description: 'The client\'s device id (Matrix `device_id`); one is given when absent.' })
+    @Arg('deviceId', () => String, {
+      nullable: true,
+      description: "The client's device id (Matrix `device_id`); one is given when absent.",
+    })
     deviceId?: string,
   ) {
     return services.auth.login(username, password, deviceName, tokenFormat, newPassword, deviceId);

@@ -38,12 +38,16 @@ export class UserService extends BaseService {
     const user = idOrUsername != null ? await this.getByIdOrUsername(idOrUsername) : await this.viewerRecord();
     if (!user) throw new UnauthenticatedError();
     const roles = await this.ctx.loaders.rolesByUser.load(user.id);
-    return PrivilegeService.effective(user.privileges, roles.map((r) => r.privileges));
+    return PrivilegeService.effective(
+      user.privileges,
+      roles.map((r) => r.privileges),
+    );
   }
 
   async list(filter: (UserFilter & { usernames?: string[] | null }) | null | undefined, args: PageArgs, newestFirst = false) {
     const page = pageRequest(args);
-    if (filter?.usernames && filter.usernames.length > MAX_BULK) throw new BadInputError(`usernames may hold at most ${MAX_BULK} items.`, 'usernames');
+    if (filter?.usernames && filter.usernames.length > MAX_BULK)
+      throw new BadInputError(`usernames may hold at most ${MAX_BULK} items.`, 'usernames');
     const { rows, count } = await listUsers(
       this.ctx.db,
       { ...filter, groupId: filter?.group != null ? parseId(filter.group, 'filter.group') : null },
@@ -63,7 +67,10 @@ export class UserService extends BaseService {
     const names = [...new Set(usernames!)];
     if (names.length === 0) throw new BadInputError('usernames must not be empty.', 'usernames');
     if (names.length > 500) throw new BadInputError('usernames may hold at most 500 items.', 'usernames');
-    const rows = (await this.ctx.db.knex('users').whereIn('username', names).select('id', 'username')) as Array<{ id: number; username: string }>;
+    const rows = (await this.ctx.db.knex('users').whereIn('username', names).select('id', 'username')) as Array<{
+      id: number;
+      username: string;
+    }>;
     const byName = new Map(rows.map((r) => [r.username, Number(r.id)]));
     for (const n of names) if (!byName.has(n)) throw new NotFoundError('User', n);
     return names.map((n) => byName.get(n)!);
@@ -88,7 +95,14 @@ export class UserService extends BaseService {
     await em.populate(others, ['roles']);
     assertCanActOn(
       viewer,
-      others.map((u) => ({ id: u.id, username: u.username, privileges: PrivilegeService.effective(u.privileges, u.roles.getItems().map((r) => r.privileges)) })),
+      others.map((u) => ({
+        id: u.id,
+        username: u.username,
+        privileges: PrivilegeService.effective(
+          u.privileges,
+          u.roles.getItems().map((r) => r.privileges),
+        ),
+      })),
       allowEscalation ?? (await this.allowEscalation()),
     );
   }
@@ -114,12 +128,14 @@ export class UserService extends BaseService {
     const granted = inputs.flatMap((i) => i.privileges ?? []);
     if (granted.length > 0) assertCanGrant(this.viewer, granted, await this.allowEscalation());
     // Hash before the transaction: ~30 ms each must not hold the database.
-    const hashes = await Promise.all(
-      inputs.map((i) => (i.password ? this.ctx.deps.hasher.hash(i.password) : Promise.resolve(null))),
-    );
+    const hashes = await Promise.all(inputs.map((i) => (i.password ? this.ctx.deps.hasher.hash(i.password) : Promise.resolve(null))));
     return this.tx(async (em) => {
       const emails = inputs.map((i) => i.email?.toLowerCase()).filter((e): e is string => !!e);
-      await this.assertFree(em, inputs.map((i) => i.username), emails);
+      await this.assertFree(
+        em,
+        inputs.map((i) => i.username),
+        emails,
+      );
       const users = inputs.map((input, i) =>
         em.create(User, {
           username: input.username,
@@ -207,7 +223,10 @@ export class UserService extends BaseService {
     const errors = await validate(input);
     if (errors.length > 0) {
       const c = errors[0];
-      throw new BadInputError(Object.values(c.constraints ?? {})[0] ?? 'Invalid input.', c.property === 'password' ? 'newPassword' : c.property);
+      throw new BadInputError(
+        Object.values(c.constraints ?? {})[0] ?? 'Invalid input.',
+        c.property === 'password' ? 'newPassword' : c.property,
+      );
     }
     await this.update(String(this.viewer.id), input);
     return true;
@@ -216,27 +235,39 @@ export class UserService extends BaseService {
   async delete(ids?: string[] | null, usernames?: string[] | null): Promise<string[]> {
     const userIds = await this.resolveRefs(ids, usernames);
     const allowEscalation = await this.allowEscalation();
-    return this.tx(async (em) => {
-      const users = await this.loadAll(em, userIds);
-      await em.populate(users, ['roles']);
-      await this.assertCanActOn(em, users, allowEscalation);
-      assertCanDelete(
-        this.viewer,
-        users.map((u) => ({
-          username: u.username,
-          staff: u.adminConsole || PrivilegeService.effective(u.privileges, u.roles.getItems().map((r) => r.privileges)).length > 0,
-        })),
-      );
-      await keepingAnAllHolder(em, async () => {
-        em.remove(users);
-      }, this.ctx.viewer?.id);
-      this.ctx.services.audit.record(em, {
-        action: 'user.delete',
-        subjects: users.map(subject.user),
-        message: `deleted ${users.map((u) => `@${u.username}`).join(', ')}`,
-      });
-      return userIds.map(String);
-    }, { serializable: true });
+    return this.tx(
+      async (em) => {
+        const users = await this.loadAll(em, userIds);
+        await em.populate(users, ['roles']);
+        await this.assertCanActOn(em, users, allowEscalation);
+        assertCanDelete(
+          this.viewer,
+          users.map((u) => ({
+            username: u.username,
+            staff:
+              u.adminConsole ||
+              PrivilegeService.effective(
+                u.privileges,
+                u.roles.getItems().map((r) => r.privileges),
+              ).length > 0,
+          })),
+        );
+        await keepingAnAllHolder(
+          em,
+          async () => {
+            em.remove(users);
+          },
+          this.ctx.viewer?.id,
+        );
+        this.ctx.services.audit.record(em, {
+          action: 'user.delete',
+          subjects: users.map(subject.user),
+          message: `deleted ${users.map((u) => `@${u.username}`).join(', ')}`,
+        });
+        return userIds.map(String);
+      },
+      { serializable: true },
+    );
   }
 
   /** Deactivation signs the users out at once (their tokens are deleted in the same transaction). */
@@ -250,29 +281,36 @@ export class UserService extends BaseService {
     if (reason && reason.length > 1000) throw new BadInputError('reason may be at most 1000 characters.', 'reason');
     const actor = this.ctx.viewer;
     const allowEscalation = await this.allowEscalation();
-    return this.tx(async (em) => {
-      const users = await this.loadAll(em, userIds);
-      await this.assertCanActOn(em, users, allowEscalation);
-      await keepingAnAllHolder(em, async () => {
-        for (const u of users) {
-          u.active = active;
-          u.deactivationReason = active ? null : (reason ?? null);
-          u.deactivatedAt = active ? null : new Date();
-          u.deactivatedById = active ? null : (actor?.id ?? null);
-        }
-        if (!active) await em.nativeDelete(AccessToken, { user: { $in: userIds } });
-      }, this.ctx.viewer?.id);
-      const resolved = !active && resolveReports ? await resolveOpenReports(em, userIds) : 0;
-      this.ctx.services.audit.record(em, {
-        action: active ? 'user.activate' : 'user.deactivate',
-        subjects: users.map(subject.user),
-        data: active ? null : { reason: reason ?? null, ...(resolveReports ? { resolvedReports: resolved } : {}) },
-        message: `${active ? 'activated' : 'deactivated'} ${users.map((u) => `@${u.username}`).join(', ')}${
-          !active && reason ? ` (reason: ${reason})` : ''
-        }`,
-      });
-      return users;
-    }, { serializable: true });
+    return this.tx(
+      async (em) => {
+        const users = await this.loadAll(em, userIds);
+        await this.assertCanActOn(em, users, allowEscalation);
+        await keepingAnAllHolder(
+          em,
+          async () => {
+            for (const u of users) {
+              u.active = active;
+              u.deactivationReason = active ? null : (reason ?? null);
+              u.deactivatedAt = active ? null : new Date();
+              u.deactivatedById = active ? null : (actor?.id ?? null);
+            }
+            if (!active) await em.nativeDelete(AccessToken, { user: { $in: userIds } });
+          },
+          this.ctx.viewer?.id,
+        );
+        const resolved = !active && resolveReports ? await resolveOpenReports(em, userIds) : 0;
+        this.ctx.services.audit.record(em, {
+          action: active ? 'user.activate' : 'user.deactivate',
+          subjects: users.map(subject.user),
+          data: active ? null : { reason: reason ?? null, ...(resolveReports ? { resolvedReports: resolved } : {}) },
+          message: `${active ? 'activated' : 'deactivated'} ${users.map((u) => `@${u.username}`).join(', ')}${
+            !active && reason ? ` (reason: ${reason})` : ''
+          }`,
+        });
+        return users;
+      },
+      { serializable: true },
+    );
   }
 
   async setTags(refs: { ids?: string[] | null; usernames?: string[] | null }, tags: string[], add: boolean): Promise<User[]> {

@@ -71,7 +71,13 @@ const API_ROWS: RouteRow[] = [
     operation: ops.MastodonFileReportDocument,
     variables: (req) => {
       const statusIds = listParam(params(req), 'status_ids') ?? [];
-      return { input: { accountId: str(req, 'account_id')!, comment: str(req, 'comment', false) ?? null, content: statusIds.map((id) => ({ id })) } };
+      return {
+        input: {
+          accountId: str(req, 'account_id')!,
+          comment: str(req, 'comment', false) ?? null,
+          content: statusIds.map((id) => ({ id })),
+        },
+      };
     },
     serialize: (data) => ({
       id: data.fileReport.id,

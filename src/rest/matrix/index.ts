@@ -39,9 +39,11 @@ function loginUser(req: RestRequest): string {
     if (identifier.type !== 'm.id.user') throw bad('Invalid login identifier type.', 'identifier.type', 'UNRECOGNIZED');
     user = identifier.user;
   }
-  if (typeof user !== 'string' || user === '' || !/^(@[^:]+(:.+)?|[^@:]+)$/.test(user)) throw bad('Invalid user ID.', 'identifier.user', 'BAD_JSON');
+  if (typeof user !== 'string' || user === '' || !/^(@[^:]+(:.+)?|[^@:]+)$/.test(user))
+    throw bad('Invalid user ID.', 'identifier.user', 'BAD_JSON');
   if (typeof b.password !== 'string') throw bad('LoginRequest.password must be of type string.', 'password', 'BAD_JSON');
-  if (b.device_id !== undefined && typeof b.device_id !== 'string') throw bad('LoginRequest.device_id must be of type string.', 'device_id', 'BAD_JSON');
+  if (b.device_id !== undefined && typeof b.device_id !== 'string')
+    throw bad('LoginRequest.device_id must be of type string.', 'device_id', 'BAD_JSON');
   return localpart(user);
 }
 
@@ -54,7 +56,9 @@ function uiaFlows(mode: string, session: string, error?: { errcode: string; erro
 /** The client's UIA session, kept across a failed stage (a new one when it sent none). */
 function uiaSession(req: RestRequest): string {
   const auth = req.body.auth as Record<string, unknown> | undefined;
-  return typeof auth?.session === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(auth.session) ? auth.session : randomBytes(12).toString('base64url');
+  return typeof auth?.session === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(auth.session)
+    ? auth.session
+    : randomBytes(12).toString('base64url');
 }
 
 /**
@@ -82,7 +86,8 @@ const registerWithAuth = row({
     const auth = b.auth as Record<string, unknown>;
     if (typeof b.username !== 'string' || b.username === '') throw bad("'username' field is unset", 'username', 'MISSING_PARAM');
     if (typeof b.password !== 'string') throw bad("'password' field is unset", 'password', 'MISSING_PARAM');
-    if (b.device_id !== undefined && typeof b.device_id !== 'string') throw bad('RegistrationRequest.device_id must be of type string.', 'device_id', 'BAD_JSON');
+    if (b.device_id !== undefined && typeof b.device_id !== 'string')
+      throw bad('RegistrationRequest.device_id must be of type string.', 'device_id', 'BAD_JSON');
     const inviteToken = auth.type === 'm.login.registration_token' ? auth.token : undefined;
     if (auth.type === 'm.login.registration_token' && typeof inviteToken !== 'string') {
       throw bad("'auth->token' is unset or not a string.", 'auth.token', 'BAD_JSON');
@@ -133,7 +138,8 @@ const ROWS: RouteRow[] = [
     onError: (e) => {
       if (e.code !== 'UNAUTHENTICATED' || e.extensions.reason !== 'INVALID_CREDENTIALS') return undefined;
       // Telodendria's text (sic), one for an unknown user and a wrong password alike.
-      if (e.extensions.deactivated === true) return matrixError(403, 'M_USER_DEACTIVATED', 'The user ID assocated with the request has been deactivated.');
+      if (e.extensions.deactivated === true)
+        return matrixError(403, 'M_USER_DEACTIVATED', 'The user ID assocated with the request has been deactivated.');
       return matrixError(403, 'M_FORBIDDEN', 'Invalid creditentials for user.');
     },
   }),
@@ -194,8 +200,13 @@ export const matrixClientDialect: Dialect = {
   ],
   token: matrixToken,
   error: (e) => {
-    if (e.code === 'CONFLICT' && e.extensions.field === 'username') return matrixError(400, 'M_USER_IN_USE', 'The user ID specified has already been taken.');
-    if (e.code === 'BAD_USER_INPUT' && Array.isArray(e.extensions.fields) && (e.extensions.fields as string[]).some((f) => f.endsWith('username'))) {
+    if (e.code === 'CONFLICT' && e.extensions.field === 'username')
+      return matrixError(400, 'M_USER_IN_USE', 'The user ID specified has already been taken.');
+    if (
+      e.code === 'BAD_USER_INPUT' &&
+      Array.isArray(e.extensions.fields) &&
+      (e.extensions.fields as string[]).some((f) => f.endsWith('username'))
+    ) {
       return matrixError(400, 'M_INVALID_USERNAME', 'The user ID specified is not valid.');
     }
     if (e.code === 'FORBIDDEN' && e.extensions.reason === 'INVALID_INVITE') return matrixError(401, 'M_FORBIDDEN', e.message);

@@ -16,7 +16,9 @@ type Tuple = { tuple: [string, Json] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTupleList = (v: unknown): v is Tuple[] =>
-  Array.isArray(v) && v.length > 0 && v.every((t) => isObject(t) && Array.isArray(t.tuple) && t.tuple.length === 2 && typeof t.tuple[0] === 'string');
+  Array.isArray(v) &&
+  v.length > 0 &&
+  v.every((t) => isObject(t) && Array.isArray(t.tuple) && t.tuple.length === 2 && typeof t.tuple[0] === 'string');
 
 /** A JSON object as an Akkoma keyword list (recursively); anything else as is. */
 export function toKeyword(value: Json): Json {
@@ -71,7 +73,8 @@ export function fromPleromaConfigs(configs: unknown): Record<string, unknown> {
   const patch: Record<string, any> = {};
   configs.forEach((c, i) => {
     const at = `configs[${i}]`;
-    if (!isObject(c) || typeof c.group !== 'string' || typeof c.key !== 'string') throw new BadInputError(`${at} needs a group and a key`, at);
+    if (!isObject(c) || typeof c.group !== 'string' || typeof c.key !== 'string')
+      throw new BadInputError(`${at} needs a group and a key`, at);
     if (c.delete === true) throw new BadInputError('Gatehouse settings cannot be deleted, only changed', `${at}.delete`);
     const value = fromKeyword(c.value);
     if (c.group === ':gatehouse' && c.key.startsWith(':')) {

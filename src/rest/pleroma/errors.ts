@@ -10,7 +10,10 @@ export const PLEROMA_ERRORS = {
   // A denial by the permission map reads as Akkoma's (staff lacking a privilege: "not an admin"; anyone
   // else: "not a staff member"); a domain refusal keeps its own sentence.
   FORBIDDEN: (e) =>
-    error(403, e.extensions.rule !== undefined ? (e.extensions.staff === true ? 'User is not an admin.' : 'User is not a staff member.') : e.message),
+    error(
+      403,
+      e.extensions.rule !== undefined ? (e.extensions.staff === true ? 'User is not an admin.' : 'User is not a staff member.') : e.message,
+    ),
   // A parameter failing Akkoma's OpenAPI schema also lists the failure as OpenApiSpex renders it.
   BAD_USER_INPUT: (e) =>
     typeof e.extensions.pointer === 'string'
@@ -18,7 +21,13 @@ export const PLEROMA_ERRORS = {
           status: 400,
           body: {
             error: e.message,
-            errors: [{ title: 'Invalid value', source: { pointer: e.extensions.pointer }, message: typeof e.extensions.detail === 'string' ? e.extensions.detail : e.message }],
+            errors: [
+              {
+                title: 'Invalid value',
+                source: { pointer: e.extensions.pointer },
+                message: typeof e.extensions.detail === 'string' ? e.extensions.detail : e.message,
+              },
+            ],
           },
         }
       : error(400, e.message),

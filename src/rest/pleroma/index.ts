@@ -14,7 +14,9 @@ export const pleromaDialect: Dialect = {
   notFound: PLEROMA_NOT_FOUND,
   // Akkoma: an unknown GET under /api is its fallback's 404 "Not implemented"; other methods, Phoenix's.
   notFoundFor: (method) =>
-    method === 'GET' || method === 'HEAD' ? { status: 404, body: { error: 'Not implemented' } } : { status: 404, body: { errors: { detail: 'Page not found' } } },
+    method === 'GET' || method === 'HEAD'
+      ? { status: 404, body: { error: 'Not implemented' } }
+      : { status: 404, body: { errors: { detail: 'Page not found' } } },
   emptyHeaders: { 'content-type': 'application/json; charset=utf-8' },
   notImplemented: PLEROMA_NOT_IMPLEMENTED,
   badRequest: (message) => ({ status: 400, body: { error: message } }),

@@ -55,7 +55,11 @@ function userFilter(req: RestRequest) {
   for (const t of actorTypes ?? []) {
     if (!ACTOR_TYPES.includes(t)) throw new BadInputError(`${t} - Invalid value for enum.`, 'actor_types', { pointer: '/actor_types' });
   }
-  const wanted: Record<'active' | 'approved' | 'emailConfirmed', Set<boolean>> = { active: new Set(), approved: new Set(), emailConfirmed: new Set() };
+  const wanted: Record<'active' | 'approved' | 'emailConfirmed', Set<boolean>> = {
+    active: new Set(),
+    approved: new Set(),
+    emailConfirmed: new Set(),
+  };
   if (words.has('active')) ['active', 'approved', 'emailConfirmed'].forEach((k) => wanted[k as keyof typeof wanted].add(true));
   if (words.has('deactivated')) wanted.active.add(false);
   if (words.has('need_approval')) wanted.approved.add(false);
@@ -215,7 +219,8 @@ export const PLEROMA_ROWS: RouteRow[] = [
     variables: (req) => {
       const p = params(req);
       const maxUse = p.max_use === undefined || p.max_use === null || p.max_use === '' ? undefined : Number(p.max_use);
-      if (maxUse !== undefined && !(Number.isInteger(maxUse) && maxUse >= 1)) throw new BadInputError('max_use must be a positive integer', 'max_use');
+      if (maxUse !== undefined && !(Number.isInteger(maxUse) && maxUse >= 1))
+        throw new BadInputError('max_use must be a positive integer', 'max_use');
       let expiresAt: string | undefined;
       if (p.expires_at !== undefined && p.expires_at !== null && p.expires_at !== '') {
         if (typeof p.expires_at !== 'string' || !isCalendarDate(p.expires_at)) {
@@ -236,7 +241,12 @@ export const PLEROMA_ROWS: RouteRow[] = [
     variables: () => ({}),
     // Akkoma lists invites by id, oldest first.
     // An invite whose token the caller may not read (it grants more than they hold) is not theirs to list.
-    serialize: (data) => ({ invites: [...data.invites.nodes].reverse().filter((i) => i.token != null).map(pleromaInvite) }),
+    serialize: (data) => ({
+      invites: [...data.invites.nodes]
+        .reverse()
+        .filter((i) => i.token != null)
+        .map(pleromaInvite),
+    }),
   }),
   row({
     method: 'POST',
@@ -245,7 +255,8 @@ export const PLEROMA_ROWS: RouteRow[] = [
     variables: (req) => {
       const token = params(req).token;
       // Akkoma's OpenApiSpex answer for the missing body field.
-      if (typeof token !== 'string' || token === '') throw new BadInputError('Missing field: token.', 'token', { pointer: '/token', detail: 'Missing field: token' });
+      if (typeof token !== 'string' || token === '')
+        throw new BadInputError('Missing field: token.', 'token', { pointer: '/token', detail: 'Missing field: token' });
       return { token };
     },
     serialize: (data) => pleromaInvite(data.revokeInvite),
@@ -483,7 +494,14 @@ export const PLEROMA_ROWS: RouteRow[] = [
     serialize: () => ({ status: 'success' }),
     // Akkoma answers invalid credentials changes as changeset errors.
     onError: (e) =>
-      e.code === 'BAD_USER_INPUT' ? { status: 400, body: { errors: { [String(e.extensions.field ?? (e.extensions.fields as string[] | undefined)?.[0] ?? 'input')]: [e.message] } } } : undefined,
+      e.code === 'BAD_USER_INPUT'
+        ? {
+            status: 400,
+            body: {
+              errors: { [String(e.extensions.field ?? (e.extensions.fields as string[] | undefined)?.[0] ?? 'input')]: [e.message] },
+            },
+          }
+        : undefined,
   }),
   row({
     method: 'GET',

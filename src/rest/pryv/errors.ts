@@ -27,7 +27,11 @@ export const PRYV_ERRORS = {
   NOT_FOUND: (e) =>
     e.extensions.entity === 'User'
       ? { status: 404, body: `User ${String(e.extensions.id)} not found` }
-      : pryvError(404, 'unknown-resource', e.extensions.entity ? `${String(e.extensions.entity)} ${String(e.extensions.id)} not found` : e.message),
+      : pryvError(
+          404,
+          'unknown-resource',
+          e.extensions.entity ? `${String(e.extensions.entity)} ${String(e.extensions.id)} not found` : e.message,
+        ),
   CONFLICT: (e) => pryvError(409, 'item-already-exists', e.message),
   RATE_LIMITED: (e) => {
     const ms = Number(e.extensions.retryAfterMs ?? 1000);

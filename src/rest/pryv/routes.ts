@@ -88,13 +88,13 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
     variables: (req) => {
       validatePryvBody(PRYV_BODIES.createUser, req.body);
       return {
-      input: {
-        username: stringField(req, 'username'),
-        password: stringField(req, 'password'),
-        privileges: fromPryvPermissions(req.body.permissions) as never,
-        // Every account the Pryv admin API creates is an admin-console user, listed whatever it holds.
-        adminConsole: true,
-      },
+        input: {
+          username: stringField(req, 'username'),
+          password: stringField(req, 'password'),
+          privileges: fromPryvPermissions(req.body.permissions) as never,
+          // Every account the Pryv admin API creates is an admin-console user, listed whatever it holds.
+          adminConsole: true,
+        },
       };
     },
     status: 201,
@@ -106,7 +106,11 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
     operation: ops.PryvSetPermissionsDocument,
     variables: (req) => {
       validatePryvBody(PRYV_BODIES.permissions, req.body);
-      return { username: req.params.username, privileges: fromPryvPermissions(req.body.permissions) as never, within: PRYV_PRIVILEGES as never };
+      return {
+        username: req.params.username,
+        privileges: fromPryvPermissions(req.body.permissions) as never,
+        within: PRYV_PRIVILEGES as never,
+      };
     },
     serialize: (data) => ({ user: adminUser(data.setUserPrivileges) }),
   }),
@@ -129,7 +133,10 @@ export const PRYV_USERS_ROWS: RouteRow[] = [
     },
     serialize: () => ({}),
     // Upstream: a wrong old password is 401 "Invalid password".
-    onError: (e) => (e.code === 'BAD_USER_INPUT' && e.extensions.field === 'input.currentPassword' ? pryvError(401, 'invalid-credentials', 'Invalid password') : undefined),
+    onError: (e) =>
+      e.code === 'BAD_USER_INPUT' && e.extensions.field === 'input.currentPassword'
+        ? pryvError(401, 'invalid-credentials', 'Invalid password')
+        : undefined,
   }),
   deleteByUsername,
 ];

@@ -28,15 +28,24 @@ export const PRYV_SETTING_GROUPS: Record<string, Group> = {
     settings: {
       INSTANCE_NAME: { path: ['instanceName'], description: 'The instance name shown to users and in emails.' },
       PUBLIC_URL: { path: ['publicUrl'], description: 'The base URL used in links sent by email (registration, password reset).' },
-      SERVER_NAME: { path: ['serverName'], description: 'The Matrix server name: user ids read @localpart:SERVER_NAME. Changing it needs a restart.' },
+      SERVER_NAME: {
+        path: ['serverName'],
+        description: 'The Matrix server name: user ids read @localpart:SERVER_NAME. Changing it needs a restart.',
+      },
     },
   },
   API_SETTINGS: {
     name: 'API settings',
     description: 'Registration and sessions.',
     settings: {
-      REGISTRATION_MODE: { path: ['registration', 'mode'], description: 'Who may register: "open", "invite" (an invitation token is required) or "closed".' },
-      TOKEN_LIFETIME_SECONDS: { path: ['tokenLifetimeSeconds'], description: 'How long a session token stays valid, in seconds (60 to one year).' },
+      REGISTRATION_MODE: {
+        path: ['registration', 'mode'],
+        description: 'Who may register: "open", "invite" (an invitation token is required) or "closed".',
+      },
+      TOKEN_LIFETIME_SECONDS: {
+        path: ['tokenLifetimeSeconds'],
+        description: 'How long a session token stays valid, in seconds (60 to one year).',
+      },
       ALLOW_PRIVILEGE_ESCALATION: {
         path: ['privileges', 'allowEscalation'],
         description: 'When true, administrators may grant permissions they do not hold themselves (audited either way).',
@@ -61,7 +70,11 @@ export const PRYV_SETTING_GROUPS: Record<string, Group> = {
       SMTP_PORT: { path: ['smtp', 'port'], description: 'SMTP port.' },
       SMTP_SECURE: { path: ['smtp', 'secure'], description: 'true for TLS from the start (port 465), false for STARTTLS.' },
       SMTP_USER: { path: ['smtp', 'user'], description: 'SMTP user name, or null.' },
-      SMTP_PASSWORD: { path: ['smtp', 'password'], description: 'SMTP password: write-only (shown as null; null keeps the stored one).', secret: true },
+      SMTP_PASSWORD: {
+        path: ['smtp', 'password'],
+        description: 'SMTP password: write-only (shown as null; null keeps the stored one).',
+        secret: true,
+      },
       SMTP_FROM: { path: ['smtp', 'from'], description: 'The sender address of outgoing mail.' },
     },
   },
@@ -85,7 +98,10 @@ export function toPryvSettings(settings: Record<string, unknown>): Record<string
       name: group.name,
       description: group.description,
       settings: Object.fromEntries(
-        Object.entries(group.settings).map(([name, e]) => [name, { value: e.secret ? null : (at(settings, e.path) ?? null), description: e.description }]),
+        Object.entries(group.settings).map(([name, e]) => [
+          name,
+          { value: e.secret ? null : (at(settings, e.path) ?? null), description: e.description },
+        ]),
       ),
     };
   }
@@ -106,7 +122,8 @@ export function fromPryvSettings(body: unknown): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   const free: Record<string, unknown> = {};
   for (const [key, group] of Object.entries(body)) {
-    if (!isObject(group) || !isObject(group.settings)) throw new BadInputError(`Configuration format invalid: ${key} has no settings object.`, key);
+    if (!isObject(group) || !isObject(group.settings))
+      throw new BadInputError(`Configuration format invalid: ${key} has no settings object.`, key);
     const known = PRYV_SETTING_GROUPS[key];
     if (!known) {
       free[key] = group;

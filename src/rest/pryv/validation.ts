@@ -5,10 +5,7 @@ import { BadInputError } from '../../errors/errors';
  * 400 with the text `Error validating request body. "<path>" <problem>.` per error. These schemas are
  * ours, written to produce the same texts; `joi: true` tells the dialect to answer them as plain text.
  */
-type Rule =
-  | { kind: 'string' }
-  | { kind: 'words'; allowed: readonly string[] }
-  | { kind: 'object'; keys: Record<string, Rule> };
+type Rule = { kind: 'string' } | { kind: 'words'; allowed: readonly string[] } | { kind: 'object'; keys: Record<string, Rule> };
 
 const string: Rule = { kind: 'string' };
 const words = (...allowed: string[]): Rule => ({ kind: 'words', allowed });

@@ -32,10 +32,12 @@ interface Caller {
 
 /** Reads a message envelope: an object with an integer `type` and an object `data` (absent = {}). */
 function envelope(input: unknown): { type: number; data: Record<string, unknown> } | { error: string; type: number | null } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { error: 'A message is a JSON object {"type": N, "data": {...}}.', type: null };
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { error: 'A message is a JSON object {"type": N, "data": {...}}.', type: null };
   const { type, data } = input as { type?: unknown; data?: unknown };
   if (typeof type !== 'number' || !Number.isInteger(type)) return { error: 'type must be an integer.', type: null };
-  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return { error: 'data must be an object.', type };
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data)))
+    return { error: 'data must be an object.', type };
   return { type, data: (data ?? {}) as Record<string, unknown> };
 }
 
@@ -43,11 +45,21 @@ function envelope(input: unknown): { type: number; data: Record<string, unknown>
  * Handles one message for a session: validate, run the type's GraphQL operation with the session's
  * token, answer OK with the reply fields or KO with the error text. Never throws.
  */
-export async function handleMessage(caller: Caller, session: SocksSession, input: unknown, opts: { revealToken?: boolean } = {}): Promise<SocksReply> {
+export async function handleMessage(
+  caller: Caller,
+  session: SocksSession,
+  input: unknown,
+  opts: { revealToken?: boolean } = {},
+): Promise<SocksReply> {
   const started = process.hrtime.bigint();
   const reply = await answerMessage(caller, session, input, opts);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  caller.deps.metrics.observe('socks', reply.type !== null && BY_TYPE.has(reply.type) ? String(reply.type) : 'unknown', reply.data.status === 'OK' ? 'ok' : 'error', seconds);
+  caller.deps.metrics.observe(
+    'socks',
+    reply.type !== null && BY_TYPE.has(reply.type) ? String(reply.type) : 'unknown',
+    reply.data.status === 'OK' ? 'ok' : 'error',
+    seconds,
+  );
   return reply;
 }
 

@@ -66,7 +66,12 @@ export const MESSAGES: MessageRow[] = [
   }),
   message({
     type: 301,
-    data: z.object({ user: name, password: z.string().min(1).max(1024), email: z.string().max(320).optional(), inviteToken: z.string().max(64).optional() }),
+    data: z.object({
+      user: name,
+      password: z.string().min(1).max(1024),
+      email: z.string().max(320).optional(),
+      inviteToken: z.string().max(64).optional(),
+    }),
     operation: ops.Socks301RegisterDocument,
     variables: (d) => ({ input: { username: d.user, password: d.password, email: d.email ?? null, inviteToken: d.inviteToken ?? null } }),
     reply: (r) => signedIn(r.register),

@@ -21,8 +21,7 @@ const LOG_OUTPUTS = ['stdout', 'file', 'syslog'];
 const LOG_LEVELS = ['error', 'warning', 'notice', 'message', 'debug'];
 
 function checkType(owner: string, key: string, value: unknown, type: 'string' | 'integer' | 'boolean' | 'object', typeName = type) {
-  const ok =
-    type === 'integer' ? Number.isInteger(value) : type === 'object' ? isObject(value) : typeof value === type;
+  const ok = type === 'integer' ? Number.isInteger(value) : type === 'object' ? isObject(value) : typeof value === type;
   if (!ok) fail(`${owner}.${key} must be of type ${typeName}.`);
 }
 
@@ -44,8 +43,10 @@ function checkListener(l: unknown) {
 
 function checkLog(log: Doc, whole: boolean) {
   if (whole && log.output === undefined) fail('ConfigLogConfig.output is required.');
-  if (log.output !== undefined && (typeof log.output !== 'string' || !LOG_OUTPUTS.includes(log.output))) fail('Invalid value for ConfigLogConfig.output.');
-  if (log.level !== undefined && (typeof log.level !== 'string' || !LOG_LEVELS.includes(log.level))) fail('Invalid value for ConfigLogConfig.level.');
+  if (log.output !== undefined && (typeof log.output !== 'string' || !LOG_OUTPUTS.includes(log.output)))
+    fail('Invalid value for ConfigLogConfig.output.');
+  if (log.level !== undefined && (typeof log.level !== 'string' || !LOG_LEVELS.includes(log.level)))
+    fail('Invalid value for ConfigLogConfig.level.');
   if (log.timestampFormat !== undefined) checkType('ConfigLogConfig', 'timestampFormat', log.timestampFormat, 'string');
   if (log.color !== undefined) checkType('ConfigLogConfig', 'color', log.color, 'boolean');
 }

@@ -53,7 +53,10 @@ export const MATRIX_ERRORS = {
   CONFLICT: (e) => matrixError(400, 'M_INVALID_PARAM', e.message),
   RATE_LIMITED: (e) => {
     const ms = Number(e.extensions.retryAfterMs ?? 1000);
-    return { ...matrixError(429, 'M_LIMIT_EXCEEDED', 'Too Many Requests', { retry_after_ms: ms }), headers: { 'retry-after': String(Math.ceil(ms / 1000)) } };
+    return {
+      ...matrixError(429, 'M_LIMIT_EXCEEDED', 'Too Many Requests', { retry_after_ms: ms }),
+      headers: { 'retry-after': String(Math.ceil(ms / 1000)) },
+    };
   },
   INTERNAL: () => matrixError(500, 'M_UNKNOWN', 'Internal server error.'),
 } satisfies ErrorTable;

@@ -82,7 +82,12 @@ const ROWS: RouteRow[] = [
     operation: ops.TelodendriaTokensDocument,
     variables: () => ({}),
     // A token the caller may not read (it grants more than they hold) is not theirs to list.
-    serialize: (data) => ({ tokens: [...data.invites.nodes].reverse().filter((t) => t.token != null).map(regToken) }),
+    serialize: (data) => ({
+      tokens: [...data.invites.nodes]
+        .reverse()
+        .filter((t) => t.token != null)
+        .map(regToken),
+    }),
   }),
   row({
     method: 'GET',
@@ -106,7 +111,8 @@ const ROWS: RouteRow[] = [
     variables: (req) => {
       const b = req.body;
       // Telodendria's generated type checks (RegTokenInfo), then its one refusal text.
-      const typeError = (field: string, type: string) => new BadInputError(`RegTokenInfo.${field} must be of type ${type}.`, field, { reason: 'BAD_JSON' });
+      const typeError = (field: string, type: string) =>
+        new BadInputError(`RegTokenInfo.${field} must be of type ${type}.`, field, { reason: 'BAD_JSON' });
       if (b.name !== undefined && typeof b.name !== 'string') throw typeError('name', 'string');
       if (b.uses !== undefined && !Number.isInteger(b.uses)) throw typeError('uses', 'integer');
       if (b.expires_on !== undefined && !Number.isInteger(b.expires_on)) throw typeError('expires_on', 'integer');
@@ -124,7 +130,12 @@ const ROWS: RouteRow[] = [
           // An omitted `uses` means unlimited here (upstream makes such a token unusable at once).
           maxUses: uses === undefined || uses === -1 ? null : uses,
           expiresAt: expires ? new Date(expires).toISOString() : null,
-          grants: { privileges: ((b.grants as unknown[] | undefined) ?? []).filter((g): g is string => typeof g === 'string' && PRIVILEGE_NAMES.has(g)) as never, roles: [] },
+          grants: {
+            privileges: ((b.grants as unknown[] | undefined) ?? []).filter(
+              (g): g is string => typeof g === 'string' && PRIVILEGE_NAMES.has(g),
+            ) as never,
+            roles: [],
+          },
         },
       };
     },
@@ -181,7 +192,8 @@ const ROWS: RouteRow[] = [
     operation: ops.TelodendriaDeactivateDocument,
     variables: (req) => {
       const reason = req.body.reason;
-      if (reason !== undefined && typeof reason !== 'string') throw new BadInputError('reason must be a string.', 'reason', { reason: 'BAD_JSON' });
+      if (reason !== undefined && typeof reason !== 'string')
+        throw new BadInputError('reason must be a string.', 'reason', { reason: 'BAD_JSON' });
       return { username: req.params.localpart, reason: (reason as string | undefined) ?? 'Deactivated by admin' };
     },
     serialize: (data) => {

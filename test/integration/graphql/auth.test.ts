@@ -1,10 +1,4 @@
-import {
-  DeactivateUsersDocument,
-  LoginDocument,
-  LogoutDocument,
-  UpdateUserDocument,
-  ViewerDocument,
-} from '../../__generated__/operations';
+import { DeactivateUsersDocument, LoginDocument, LogoutDocument, UpdateUserDocument, ViewerDocument } from '../../__generated__/operations';
 import { codes, gql, startTestApp, type TestApp } from '../../helpers/app';
 import { auditCount, createUser } from '../../helpers/factories';
 
@@ -30,7 +24,10 @@ describe('authentication', () => {
   });
 
   it('currentSession answers the device of the session a request is made with (named at login, or given), never its token', async () => {
-    const named = await gql(t, 'mutation { login(username: "root", password: "root-password-1", deviceId: "LAPTOP", deviceName: "my laptop") { token deviceId } }');
+    const named = await gql(
+      t,
+      'mutation { login(username: "root", password: "root-password-1", deviceId: "LAPTOP", deviceName: "my laptop") { token deviceId } }',
+    );
     expect(named.data!.login.deviceId).toBe('LAPTOP');
     const given = await gql(t, 'mutation { login(username: "root", password: "root-password-1") { token deviceId } }');
     expect(given.data!.login.deviceId).toMatch(/^[A-Z]{10}$/);

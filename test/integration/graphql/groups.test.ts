@@ -36,7 +36,9 @@ describe('groups', () => {
     const added = await gql(t, AddGroupMembersDocument, { groupId, userIds: [member.id] }, owner.token);
     expect(added.data!.addGroupMembers.memberCount).toBe(2);
     // Adding twice is harmless.
-    expect((await gql(t, AddGroupMembersDocument, { groupId, userIds: [member.id] }, owner.token)).data!.addGroupMembers.memberCount).toBe(2);
+    expect((await gql(t, AddGroupMembersDocument, { groupId, userIds: [member.id] }, owner.token)).data!.addGroupMembers.memberCount).toBe(
+      2,
+    );
     expect(codes(await gql(t, AddGroupMembersDocument, { groupId, userIds: [stranger.id] }, member.token))).toEqual(['FORBIDDEN']);
     expect(codes(await gql(t, UpdateGroupDocument, { id: groupId, input: { description: 'x' } }, stranger.token))).toEqual(['FORBIDDEN']);
     const upd = await gql(t, UpdateGroupDocument, { id: groupId, input: { description: 'We write.' } }, owner.token);

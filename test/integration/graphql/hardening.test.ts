@@ -24,7 +24,11 @@ describe('HTTP surface and hardening', () => {
   it('lets Apollo Sandbox reach the endpoint (CORS preflight)', async () => {
     const res = await fetch(`${t.url}/graphql`, {
       method: 'OPTIONS',
-      headers: { origin: SANDBOX_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: SANDBOX_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(res.status).toBeLessThan(300);
     expect(res.headers.get('access-control-allow-origin')).toBe(SANDBOX_ORIGIN);
@@ -42,7 +46,11 @@ describe('HTTP surface and hardening', () => {
     expect(await ok.json()).toEqual({ data: { viewer: null } });
     const csrf = await fetch(`${t.url}/graphql?query=${q}`);
     expect(csrf.status).toBe(400);
-    const textPlain = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{viewer{id}}"}' });
+    const textPlain = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"query":"{viewer{id}}"}',
+    });
     expect(textPlain.status).toBe(400);
   });
 

@@ -27,7 +27,13 @@ describe('invites', () => {
   it('creates invites with derived type, validity and uses', async () => {
     const one = await gql(t, CreateInviteDocument, { input: { maxUses: 1, name: 'for bob' } }, issuer.token);
     expect(one.data!.createInvite).toMatchObject({
-      maxUses: 1, uses: 0, valid: true, used: false, inviteType: 'ONE_TIME', name: 'for bob', createdByUsername: 'issuer',
+      maxUses: 1,
+      uses: 0,
+      valid: true,
+      used: false,
+      inviteType: 'ONE_TIME',
+      name: 'for bob',
+      createdByUsername: 'issuer',
     });
     expect(one.data!.createInvite.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const unlimited = await gql(t, CreateInviteDocument, { input: {} }, issuer.token);
@@ -125,7 +131,9 @@ describe('registration', () => {
       admin.token,
     );
     const token = inv.data!.createInvite.token!;
-    const res = await gql(t, RegisterDocument, { input: { username: 'bob', password: 'bob-password', inviteToken: token, email: 'bob@ex.org' } });
+    const res = await gql(t, RegisterDocument, {
+      input: { username: 'bob', password: 'bob-password', inviteToken: token, email: 'bob@ex.org' },
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data!.register.user.privileges).toEqual(['DEACTIVATE', 'VIEW_USERS', 'MODERATE_REPORTS']);
     expect(res.data!.register.user.roles).toEqual([{ name: 'moderator' }]);
@@ -184,7 +192,12 @@ describe('registration rate limit', () => {
     try {
       // The limit is set before the first registration, so memory, PostgreSQL and Redis counters agree.
       const admin = await createUser(t, { roles: ['admin'] });
-      await gql(t, PatchSettingsDocument, { patch: { registration: { mode: 'open' }, rateLimits: { register: { perAddress: 3 } } } }, admin.token);
+      await gql(
+        t,
+        PatchSettingsDocument,
+        { patch: { registration: { mode: 'open' }, rateLimits: { register: { perAddress: 3 } } } },
+        admin.token,
+      );
       const res = [];
       for (let i = 0; i < 4; i++) res.push(await gql(t, RegisterDocument, { input: { username: `r${i}`, password: 'password-123' } }));
       expect(res.map(codes)).toEqual([[], [], [], ['RATE_LIMITED']]);
@@ -248,7 +261,9 @@ describe('email invites', () => {
       expect(received[0].to).toEqual(['friend@example.org']);
       expect(received[0].from).toBe('gate@example.org');
       const token = res.data!.sendInviteEmail.invite.token;
-      const body = received[0].data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+      const body = received[0].data
+        .replace(/=\r\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
       expect(body).toContain(`https://gate.example/register?invite=${token}`);
       const row = await t.app.deps.db.knex('outbox').where('id', res.data!.sendInviteEmail.outboxId).first();
       expect(row.sent_at).not.toBeNull();

@@ -57,7 +57,9 @@ describe('privileges and roles', () => {
     // ALL passes every privilege check, including ones no rule names explicitly.
     const all = await createUser(t, { privileges: ['ALL'] });
     expect((await gql(t, RolesDocument, {}, all.token)).errors).toBeUndefined();
-    expect((await gql(t, CreateRoleDocument, { input: { name: 'via-all', privileges: ['PROC_CONTROL'] } }, all.token)).errors).toBeUndefined();
+    expect(
+      (await gql(t, CreateRoleDocument, { input: { name: 'via-all', privileges: ['PROC_CONTROL'] } }, all.token)).errors,
+    ).toBeUndefined();
   });
 
   it('a GRANT_PRIVILEGES holder cannot grant what they do not hold', async () => {

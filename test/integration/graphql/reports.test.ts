@@ -46,7 +46,11 @@ describe('moderation reports', () => {
       account: { username: 'spammer' },
       notes: [],
     });
-    for (const [who, target] of [[mod, spammer], [reporter, troll], [mod, troll]] as const) {
+    for (const [who, target] of [
+      [mod, spammer],
+      [reporter, troll],
+      [mod, troll],
+    ] as const) {
       filed.push((await gql(t, FileReportDocument, { input: { accountId: target.id } }, who.token)).data!.fileReport.id);
     }
     expect(codes(await gql(t, FileReportDocument, { input: { accountId: '99999' } }, reporter.token))).toEqual(['NOT_FOUND']);

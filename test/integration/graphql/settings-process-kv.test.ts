@@ -34,9 +34,17 @@ describe('settings', () => {
   });
 
   it('patches by deep merge and audits the before/after difference', async () => {
-    const res = await gql(t, PatchSettingsDocument, { patch: { instanceName: 'Moderated Place', rateLimits: { kv: { perAddress: 5 } } } }, admin.token);
+    const res = await gql(
+      t,
+      PatchSettingsDocument,
+      { patch: { instanceName: 'Moderated Place', rateLimits: { kv: { perAddress: 5 } } } },
+      admin.token,
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.patchSettings.settings).toMatchObject({ instanceName: 'Moderated Place', rateLimits: { kv: { perAddress: 5, windowSeconds: 60 } } });
+    expect(res.data!.patchSettings.settings).toMatchObject({
+      instanceName: 'Moderated Place',
+      rateLimits: { kv: { perAddress: 5, windowSeconds: 60 } },
+    });
     const entry = await t.app.deps.db.knex('audit_entries').where('action', 'settings.patch').orderBy('id', 'desc').first();
     const data = typeof entry.data === 'string' ? JSON.parse(entry.data) : entry.data;
     expect(data.changed.sort()).toEqual(['instanceName', 'rateLimits.kv.perAddress']);
@@ -52,7 +60,9 @@ describe('settings', () => {
     const unknown = await gql(t, PatchSettingsDocument, { patch: { registraton: { mode: 'open' } } }, admin.token);
     expect(codes(unknown)).toEqual(['BAD_USER_INPUT']);
     expect(codes(await gql(t, PatchSettingsDocument, { patch: [1, 2] }, admin.token))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await gql(t, ReplaceSettingsDocument, { settings: { instanceName: 'only this' } }, admin.token))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await gql(t, ReplaceSettingsDocument, { settings: { instanceName: 'only this' } }, admin.token))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     expect((await gql(t, SettingsDocument, {}, admin.token)).data!.settings.settings).toEqual(before);
   });
 

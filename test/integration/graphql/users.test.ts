@@ -47,12 +47,7 @@ describe('users', () => {
   it('a batch with one taken username changes nothing (CONFLICT)', async () => {
     const before = await count();
     const audits = await auditCount(t);
-    const res = await gql(
-      t,
-      CreateUsersDocument,
-      { inputs: [{ username: 'newcomer' }, { username: 'alice' }] },
-      manager.token,
-    );
+    const res = await gql(t, CreateUsersDocument, { inputs: [{ username: 'newcomer' }, { username: 'alice' }] }, manager.token);
     expect(codes(res)).toEqual(['CONFLICT']);
     expect(res.errors![0].message).toContain('alice');
     expect(await count()).toBe(before);
@@ -169,7 +164,8 @@ describe('users', () => {
     try {
       const viewer = await createUser(t2, { username: 'viewer', privileges: ['VIEW_USERS'] });
       const made: Actor[] = [];
-      for (let i = 0; i < 12; i++) made.push(await createUser(t2, { username: `member-${String(i).padStart(2, '0')}`, email: `m${i}@ex.org` }));
+      for (let i = 0; i < 12; i++)
+        made.push(await createUser(t2, { username: `member-${String(i).padStart(2, '0')}`, email: `m${i}@ex.org` }));
       await createUser(t2, { username: 'moddy', roles: ['moderator'], active: false });
       const groupId = await createGroup(t2, made[0], 'crew', [made[1], made[2]]);
 

@@ -24,16 +24,31 @@ describe('Mastodon/OAuth endpoints', () => {
   };
 
   it('POST /apps registers a client (form or JSON)', async () => {
-    const res = await form('/api/v1/apps', { client_name: 'admin-fe', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write admin' });
+    const res = await form('/api/v1/apps', {
+      client_name: 'admin-fe',
+      redirect_uris: 'urn:ietf:wg:oauth:2.0:oob',
+      scopes: 'read write admin',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'admin-fe', redirect_uri: 'urn:ietf:wg:oauth:2.0:oob', client_id: expect.any(String), client_secret: expect.any(String) });
+    expect(res.body).toMatchObject({
+      name: 'admin-fe',
+      redirect_uri: 'urn:ietf:wg:oauth:2.0:oob',
+      client_id: expect.any(String),
+      client_secret: expect.any(String),
+    });
     const json = await rest(t, 'POST', '/api/v1/apps', { body: { client_name: 'script' } });
     expect(json.status).toBe(200);
     expect((await rest(t, 'POST', '/api/v1/apps', { body: {} })).status).toBe(400);
   });
 
   it('POST /token (password grant) answers a bearer token that the admin API accepts; POST /revoke revokes it', async () => {
-    const res = await form('/oauth/token', { grant_type: 'password', username: 'admin', password: 'admin-password', client_id: 'x', client_secret: 'y' });
+    const res = await form('/oauth/token', {
+      grant_type: 'password',
+      username: 'admin',
+      password: 'admin-password',
+      client_id: 'x',
+      client_secret: 'y',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String), expires_in: expect.any(Number) });
     const token = res.body.access_token;
@@ -56,7 +71,12 @@ describe('Mastodon/OAuth endpoints', () => {
   it('GET /instance answers the Mastodon instance document from the settings; GET /instance/peers an empty list', async () => {
     const res = await rest(t, 'GET', '/api/v1/instance');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ title: 'Gatehouse', registrations: false, invites_enabled: true, stats: { user_count: expect.any(Number), status_count: 0 } });
+    expect(res.body).toMatchObject({
+      title: 'Gatehouse',
+      registrations: false,
+      invites_enabled: true,
+      stats: { user_count: expect.any(Number), status_count: 0 },
+    });
     expect(await rest(t, 'GET', '/api/v1/instance/peers')).toMatchObject({ status: 200, body: [] });
   });
 

@@ -5,9 +5,25 @@ import { rest } from '../../helpers/rest';
 const PREFIXES = ['/api/v1/pleroma/admin', '/api/pleroma/admin'];
 
 const USER_KEYS = [
-  'id', 'email', 'avatar', 'nickname', 'display_name', 'is_active', 'local', 'roles', 'tags', 'is_confirmed',
-  'is_approved', 'is_suggested', 'url', 'registration_reason', 'actor_type', 'created_at',
-  'deactivated', 'confirmation_pending', 'approval_pending',
+  'id',
+  'email',
+  'avatar',
+  'nickname',
+  'display_name',
+  'is_active',
+  'local',
+  'roles',
+  'tags',
+  'is_confirmed',
+  'is_approved',
+  'is_suggested',
+  'url',
+  'registration_reason',
+  'actor_type',
+  'created_at',
+  'deactivated',
+  'confirmation_pending',
+  'approval_pending',
 ];
 
 describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
@@ -28,7 +44,12 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
   it('POST /users creates users in one transaction; 409 array on a taken nickname', async () => {
     const ok = await rest(t, 'POST', P('/users'), {
       token: admin.token,
-      body: { users: [{ nickname: 'alice', email: 'alice@ex.org', password: 'alice-password' }, { nickname: 'bob', email: 'bob@ex.org', password: 'bob-password' }] },
+      body: {
+        users: [
+          { nickname: 'alice', email: 'alice@ex.org', password: 'alice-password' },
+          { nickname: 'bob', email: 'bob@ex.org', password: 'bob-password' },
+        ],
+      },
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual([
@@ -37,7 +58,12 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     ]);
     const taken = await rest(t, 'POST', P('/users'), {
       token: admin.token,
-      body: { users: [{ nickname: 'carol', email: 'carol@ex.org', password: 'carol-password' }, { nickname: 'alice', email: 'x@ex.org', password: 'xxxxxxxxx' }] },
+      body: {
+        users: [
+          { nickname: 'carol', email: 'carol@ex.org', password: 'carol-password' },
+          { nickname: 'alice', email: 'x@ex.org', password: 'xxxxxxxxx' },
+        ],
+      },
     });
     expect(taken.status).toBe(409);
     // One item per submitted user, in reverse order; only the culprit carries Akkoma's text.
@@ -45,16 +71,24 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
       { type: 'error', code: 409, error: 'nickname has already been taken', data: { nickname: 'alice', email: 'x@ex.org' } },
       { type: 'error', code: 409, error: '', data: { nickname: 'carol', email: 'carol@ex.org' } },
     ]);
-    const mailTaken = await rest(t, 'POST', P('/users'), { token: admin.token, body: { users: [{ nickname: 'dora', email: 'bob@ex.org', password: 'dora-password' }] } });
-    expect(mailTaken.body).toEqual([{ type: 'error', code: 409, error: 'email has already been taken', data: { nickname: 'dora', email: 'bob@ex.org' } }]);
+    const mailTaken = await rest(t, 'POST', P('/users'), {
+      token: admin.token,
+      body: { users: [{ nickname: 'dora', email: 'bob@ex.org', password: 'dora-password' }] },
+    });
+    expect(mailTaken.body).toEqual([
+      { type: 'error', code: 409, error: 'email has already been taken', data: { nickname: 'dora', email: 'bob@ex.org' } },
+    ]);
     expect((await rest(t, 'GET', P('/users/carol'), { token: admin.token })).status).toBe(404);
-    const bad = await rest(t, 'POST', P('/users'), { token: admin.token, body: { users: [{ nickname: 'Bad Name', password: 'xxxxxxxxx' }] } });
+    const bad = await rest(t, 'POST', P('/users'), {
+      token: admin.token,
+      body: { users: [{ nickname: 'Bad Name', password: 'xxxxxxxxx' }] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/username/);
     expect((await rest(t, 'POST', P('/users'), { token: admin.token, body: {} })).status).toBe(400);
   });
 
-  it('GET /users lists newest first with Akkoma\'s filters (query on nickname only, exact email, AND of filter words, actor_types[]) and paging in the upstream shape', async () => {
+  it("GET /users lists newest first with Akkoma's filters (query on nickname only, exact email, AND of filter words, actor_types[]) and paging in the upstream shape", async () => {
     const res = await rest(t, 'GET', P('/users?page=1&page_size=2'), { token: mod.token });
     expect(res.status).toBe(200);
     expect(res.contentType).toMatch(/application\/json/);
@@ -82,14 +116,19 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     // query matches the nickname only, not the email.
     expect((await rest(t, 'GET', P('/users?query=ex.org'), { token: mod.token })).body.count).toBe(0);
     expect((await rest(t, 'GET', P('/users?email=bob@'), { token: mod.token })).body.count).toBe(0);
-    expect((await rest(t, 'GET', P('/users?email=bob@ex.org'), { token: mod.token })).body.users.map((u: { nickname: string }) => u.nickname)).toEqual(['bob']);
+    expect(
+      (await rest(t, 'GET', P('/users?email=bob@ex.org'), { token: mod.token })).body.users.map((u: { nickname: string }) => u.nickname),
+    ).toEqual(['bob']);
     // actor_types[]: every account is a Person; an unknown type is Akkoma's schema error.
     expect((await rest(t, 'GET', P('/users?actor_types[]=Person'), { token: mod.token })).body.count).toBe(5);
     expect((await rest(t, 'GET', P('/users?actor_types[]=Service&actor_types[]=Application'), { token: mod.token })).body.count).toBe(0);
     const bot = await rest(t, 'GET', P('/users?actor_types[]=Bot'), { token: mod.token });
     expect(bot).toMatchObject({
       status: 400,
-      body: { error: 'Bot - Invalid value for enum.', errors: [{ title: 'Invalid value', source: { pointer: '/actor_types' }, message: 'Bot - Invalid value for enum.' }] },
+      body: {
+        error: 'Bot - Invalid value for enum.',
+        errors: [{ title: 'Invalid value', source: { pointer: '/actor_types' }, message: 'Bot - Invalid value for enum.' }],
+      },
     });
     expect((await rest(t, 'GET', P('/users?page=0'), { token: mod.token })).status).toBe(400);
   });
@@ -119,7 +158,10 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
   });
 
   it('PUT and DELETE /users/tag answer 204 (DELETE with a JSON body)', async () => {
-    const put = await rest(t, 'PUT', P('/users/tag'), { token: admin.token, body: { nicknames: ['alice', 'bob'], tags: ['mrf_tag:sandbox', 'vip'] } });
+    const put = await rest(t, 'PUT', P('/users/tag'), {
+      token: admin.token,
+      body: { nicknames: ['alice', 'bob'], tags: ['mrf_tag:sandbox', 'vip'] },
+    });
     expect(put.status).toBe(204);
     expect((await rest(t, 'GET', P('/users/alice'), { token: admin.token })).body.tags).toEqual(['mrf_tag:sandbox', 'vip']);
     const tagged = await rest(t, 'GET', P('/users?tags[]=vip'), { token: admin.token });
@@ -130,7 +172,15 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
   });
 
   it('DELETE /users removes by nicknames or the deprecated nickname, answering the nicknames as an array either way', async () => {
-    await rest(t, 'POST', P('/users'), { token: admin.token, body: { users: [{ nickname: 'gone1', password: 'xxxxxxxxx' }, { nickname: 'gone2', password: 'xxxxxxxxx' }] } });
+    await rest(t, 'POST', P('/users'), {
+      token: admin.token,
+      body: {
+        users: [
+          { nickname: 'gone1', password: 'xxxxxxxxx' },
+          { nickname: 'gone2', password: 'xxxxxxxxx' },
+        ],
+      },
+    });
     const many = await rest(t, 'DELETE', P('/users'), { token: admin.token, body: { nicknames: ['gone1'] } });
     expect(many).toMatchObject({ status: 200, body: ['gone1'] });
     const one = await rest(t, 'DELETE', P('/users?nickname=gone2'), { token: admin.token });
@@ -157,17 +207,31 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     const byUser = await rest(t, 'GET', P(`/moderation_log?user_id=${mod.id}`), { token: admin.token });
     expect(byUser.body).toEqual({ items: [], total: 0 });
     // user_id is compared as a string: one that names no account matches nothing.
-    expect((await rest(t, 'GET', P('/moderation_log?user_id=9vJOO3iFPyjNaEhJ5s'), { token: admin.token })).body).toEqual({ items: [], total: 0 });
+    expect((await rest(t, 'GET', P('/moderation_log?user_id=9vJOO3iFPyjNaEhJ5s'), { token: admin.token })).body).toEqual({
+      items: [],
+      total: 0,
+    });
     expect((await rest(t, 'GET', P(`/moderation_log?user_id=${admin.id}`), { token: admin.token })).body.total).toBeGreaterThan(0);
-    const future = await rest(t, 'GET', P(`/moderation_log?start_date=${new Date(Date.now() + 3600e3).toISOString()}`), { token: admin.token });
+    const future = await rest(t, 'GET', P(`/moderation_log?start_date=${new Date(Date.now() + 3600e3).toISOString()}`), {
+      token: admin.token,
+    });
     expect(future.body.total).toBe(0);
     expect((await rest(t, 'GET', P('/moderation_log?start_date=yesterday'), { token: admin.token })).status).toBe(400);
   });
 
   it('GET /users/:nickname/password_reset and other admin-only routes tell a moderator "User is not an admin."', async () => {
-    expect(await rest(t, 'GET', P('/config'), { token: mod.token })).toMatchObject({ status: 403, body: { error: 'User is not an admin.' } });
-    expect(await rest(t, 'GET', P('/users/alice/password_reset'), { token: mod.token })).toMatchObject({ status: 403, body: { error: 'User is not an admin.' } });
-    expect(await rest(t, 'GET', P('/config'), { token: plain.token })).toMatchObject({ status: 403, body: { error: 'User is not a staff member.' } });
+    expect(await rest(t, 'GET', P('/config'), { token: mod.token })).toMatchObject({
+      status: 403,
+      body: { error: 'User is not an admin.' },
+    });
+    expect(await rest(t, 'GET', P('/users/alice/password_reset'), { token: mod.token })).toMatchObject({
+      status: 403,
+      body: { error: 'User is not an admin.' },
+    });
+    expect(await rest(t, 'GET', P('/config'), { token: plain.token })).toMatchObject({
+      status: 403,
+      body: { error: 'User is not a staff member.' },
+    });
   });
 
   it('anonymous and non-staff callers get 403 with a JSON {"error"}', async () => {
@@ -176,7 +240,10 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     expect(anon.contentType).toMatch(/application\/json/);
     const nonStaff = await rest(t, 'GET', P('/users'), { token: plain.token });
     expect(nonStaff).toMatchObject({ status: 403, body: { error: 'User is not a staff member.' } });
-    const modCreates = await rest(t, 'POST', P('/users'), { token: mod.token, body: { users: [{ nickname: 'x1', password: 'xxxxxxxxx' }] } });
+    const modCreates = await rest(t, 'POST', P('/users'), {
+      token: mod.token,
+      body: { users: [{ nickname: 'x1', password: 'xxxxxxxxx' }] },
+    });
     expect(modCreates.status).toBe(403);
   });
 
@@ -187,7 +254,10 @@ describe.each(PREFIXES)('Akkoma/Pleroma admin API under %s', (prefix) => {
     expect(statuses.status).toBe(501);
     const unknown = await rest(t, 'GET', P('/no/such/thing'), { token: admin.token });
     expect(unknown).toMatchObject({ status: 404, body: { error: 'Not implemented' } });
-    expect(await rest(t, 'POST', P('/no/such/thing'), { token: admin.token, body: {} })).toMatchObject({ status: 404, body: { errors: { detail: 'Page not found' } } });
+    expect(await rest(t, 'POST', P('/no/such/thing'), { token: admin.token, body: {} })).toMatchObject({
+      status: 404,
+      body: { errors: { detail: 'Page not found' } },
+    });
     const empty = await rest(t, 'PUT', P('/users/tag'), { token: admin.token, body: { nicknames: ['alice'], tags: ['t'] } });
     expect([empty.status, empty.contentType, empty.body]).toEqual([204, 'application/json; charset=utf-8', undefined]);
     const notJson = await fetch(`${t.url}${P('/users/tag')}`, {
@@ -221,7 +291,9 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
         headers: { 'content-type': 'application/json', authorization: `Bearer ${reporter.token}` },
         body: JSON.stringify({
           query: 'mutation($i: FileReportInput!) { fileReport(input: $i) { id } }',
-          variables: { i: { accountId: target.id, comment, content: [{ id: `s-${comment}`, uri: `https://x/${comment}`, text: comment }] } },
+          variables: {
+            i: { accountId: target.id, comment, content: [{ id: `s-${comment}`, uri: `https://x/${comment}`, text: comment }] },
+          },
         }),
       });
       reportIds.push(((await res.json()) as { data: { fileReport: { id: string } } }).data.fileReport.id);
@@ -244,11 +316,16 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
       const r = await fetch(`${t.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: name, password: 'dl-password-1', inviteToken: dated.body.token } } }),
+        body: JSON.stringify({
+          query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }',
+          variables: { i: { username: name, password: 'dl-password-1', inviteToken: dated.body.token } },
+        }),
       });
       expect(((await r.json()) as any).errors).toBeUndefined();
     }
-    const dlAfter = (await rest(t, 'GET', P('/users/invites'), { token: mod.token })).body.invites.find((i: { token: string }) => i.token === dated.body.token);
+    const dlAfter = (await rest(t, 'GET', P('/users/invites'), { token: mod.token })).body.invites.find(
+      (i: { token: string }) => i.token === dated.body.token,
+    );
     expect(dlAfter).toMatchObject({ used: false, uses: 0, invite_type: 'date_limited' });
     const reusable = await rest(t, 'POST', P('/users/invite_token'), { token: mod.token, body: { max_use: 5 } });
     expect(reusable.body).toMatchObject({ max_use: 5, invite_type: 'reusable' });
@@ -282,7 +359,10 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
       body: JSON.stringify({ query: 'mutation { patchSettings(patch: {registration: {mode: "open"}}) { restartRequired } }' }),
     });
     const open = await rest(t, 'POST', P('/users/email_invite'), { token: mod.token, body: { email: 'new2@ex.org' } });
-    expect(open).toMatchObject({ status: 400, body: { error: 'To send invites you need to set the `registrations_open` option to false.' } });
+    expect(open).toMatchObject({
+      status: 400,
+      body: { error: 'To send invites you need to set the `registrations_open` option to false.' },
+    });
     expect((await rest(t, 'POST', P('/users/email_invite'), { token: mod.token, body: {} })).status).toBe(400);
   });
 
@@ -312,7 +392,13 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
     expect(ok.status).toBe(204);
     const mixed = await rest(t, 'PATCH', P('/reports'), {
       token: mod.token,
-      body: { reports: [{ id: reportIds[1], state: 'closed' }, { id: '99999', state: 'closed' }, { id: reportIds[2], state: 'nope' }] },
+      body: {
+        reports: [
+          { id: reportIds[1], state: 'closed' },
+          { id: '99999', state: 'closed' },
+          { id: reportIds[2], state: 'nope' },
+        ],
+      },
     });
     expect(mixed.status).toBe(400);
     expect(mixed.body).toEqual([
@@ -334,8 +420,12 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
   });
 
   it('POST /reports/:id/notes adds a note (204); DELETE and the older POST /reports/:report_id/notes/:id delete one', async () => {
-    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: { content: 'note one' } })).status).toBe(204);
-    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: { content: 'note two' } })).status).toBe(204);
+    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: { content: 'note one' } })).status).toBe(
+      204,
+    );
+    expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: { content: 'note two' } })).status).toBe(
+      204,
+    );
     expect((await rest(t, 'POST', P(`/reports/${reportIds[0]}/notes`), { token: mod.token, body: {} })).status).toBe(400);
     const notes = (await rest(t, 'GET', P(`/reports/${reportIds[0]}`), { token: mod.token })).body.notes;
     expect(notes.map((n: { content: string }) => n.content)).toEqual(['note one', 'note two']);
@@ -347,7 +437,8 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
   });
 
   it('GET /reports/:id: notes carry their author as an account with id, and every text admin-fe renders as HTML is sanitised', async () => {
-    const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script><b>bold</b> <a href="javascript:alert(3)">x</a> <a href="https://ok.example">ok</a>';
+    const hostile =
+      '<img src=x onerror="alert(1)"><script>alert(2)</script><b>bold</b> <a href="javascript:alert(3)">x</a> <a href="https://ok.example">ok</a>';
     expect((await rest(t, 'POST', P(`/reports/${reportIds[1]}/notes`), { token: mod.token, body: { content: hostile } })).status).toBe(204);
     const report = (await rest(t, 'GET', P(`/reports/${reportIds[1]}`), { token: mod.token })).body;
     const note = report.notes.at(-1);
@@ -366,10 +457,13 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
     expect(notes.at(-1)).toEqual({ content: hostile, author: { username: 'mod' } });
   });
 
-  it('POST /users/revoke_invite without a token and GET /users?page=abc answer Akkoma\'s OpenApiSpex 400; one-time invites count no uses', async () => {
+  it("POST /users/revoke_invite without a token and GET /users?page=abc answer Akkoma's OpenApiSpex 400; one-time invites count no uses", async () => {
     expect(await rest(t, 'POST', P('/users/revoke_invite'), { token: mod.token, body: {} })).toMatchObject({
       status: 400,
-      body: { error: 'Missing field: token.', errors: [{ title: 'Invalid value', source: { pointer: '/token' }, message: 'Missing field: token' }] },
+      body: {
+        error: 'Missing field: token.',
+        errors: [{ title: 'Invalid value', source: { pointer: '/token' }, message: 'Missing field: token' }],
+      },
     });
     expect(await rest(t, 'GET', P('/users?page=abc'), { token: admin.token })).toMatchObject({
       status: 400,
@@ -379,16 +473,24 @@ describe.each(PREFIXES)('Akkoma/Pleroma invites and reports under %s', (prefix) 
     const reg = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: 'invitee1', password: 'invitee-password', inviteToken: one.token } } }),
+      body: JSON.stringify({
+        query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }',
+        variables: { i: { username: 'invitee1', password: 'invitee-password', inviteToken: one.token } },
+      }),
     });
     expect(((await reg.json()) as any).errors).toBeUndefined();
-    const listed = (await rest(t, 'GET', P('/users/invites'), { token: mod.token })).body.invites.find((i: { token: string }) => i.token === one.token);
+    const listed = (await rest(t, 'GET', P('/users/invites'), { token: mod.token })).body.invites.find(
+      (i: { token: string }) => i.token === one.token,
+    );
     expect(listed).toMatchObject({ invite_type: 'one_time', used: true, uses: 0, max_use: null });
   });
 
   it('GET /reports/:id answers 404 {"error":"Not found"} for an unknown id, whatever its form', async () => {
     for (const id of ['999999', 'AbCdEf9vJOO3iFPyjN', '0']) {
-      expect([id, await rest(t, 'GET', P(`/reports/${id}`), { token: mod.token })]).toMatchObject([id, { status: 404, body: { error: 'Not found' } }]);
+      expect([id, await rest(t, 'GET', P(`/reports/${id}`), { token: mod.token })]).toMatchObject([
+        id,
+        { status: 404, body: { error: 'Not found' } },
+      ]);
     }
   });
 
@@ -413,7 +515,7 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
   });
   afterAll(() => t.close());
 
-  it('GET /config answers {configs, need_reboot} in Akkoma\'s tuple format: :pleroma :instance and the Mailer for admin-fe\'s tabs, every setting under :gatehouse; admins only', async () => {
+  it("GET /config answers {configs, need_reboot} in Akkoma's tuple format: :pleroma :instance and the Mailer for admin-fe's tabs, every setting under :gatehouse; admins only", async () => {
     const res = await rest(t, 'GET', P('/config'), { token: admin.token });
     expect(res.status).toBe(200);
     expect(res.body.need_reboot).toBe(false);
@@ -429,8 +531,15 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
       ],
       db: [':name', ':registrations_open', ':invites_enabled', ':notify_email'],
     });
-    expect(byKey.get(':pleroma Pleroma.Emails.Mailer')).toMatchObject({ value: expect.arrayContaining([{ tuple: [':enabled', false] }, { tuple: [':password', ''] }]) });
-    expect(byKey.get(':gatehouse :instanceName')).toEqual({ group: ':gatehouse', key: ':instanceName', value: 'Gatehouse', db: [':instanceName'] });
+    expect(byKey.get(':pleroma Pleroma.Emails.Mailer')).toMatchObject({
+      value: expect.arrayContaining([{ tuple: [':enabled', false] }, { tuple: [':password', ''] }]),
+    });
+    expect(byKey.get(':gatehouse :instanceName')).toEqual({
+      group: ':gatehouse',
+      key: ':instanceName',
+      value: 'Gatehouse',
+      db: [':instanceName'],
+    });
     // Objects travel as keyword lists (admin-fe's parser reduces over them).
     expect(byKey.get(':gatehouse :registration')).toMatchObject({ value: [{ tuple: [':mode', 'invite'] }] });
     for (const c of res.body.configs) {
@@ -441,13 +550,22 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
     expect((await rest(t, 'GET', P('/config'), { token: mod.token })).status).toBe(403);
   });
 
-  it('GET /config/descriptions describes those settings in Akkoma\'s description format', async () => {
+  it("GET /config/descriptions describes those settings in Akkoma's description format", async () => {
     const res = await rest(t, 'GET', P('/config/descriptions'), { token: admin.token });
     expect(res.status).toBe(200);
     const instance = res.body.find((d: { key?: string }) => d.key === ':instance');
     expect(instance).toMatchObject({ group: ':pleroma', type: 'group', label: 'Instance' });
-    expect(instance.children.map((c: { key: string }) => c.key)).toEqual([':name', ':registrations_open', ':invites_enabled', ':notify_email']);
-    expect(res.body.find((d: { key?: string }) => d.key === 'Pleroma.Emails.Mailer').children.every((c: { type: unknown; description: unknown }) => c.type && typeof c.description === 'string')).toBe(true);
+    expect(instance.children.map((c: { key: string }) => c.key)).toEqual([
+      ':name',
+      ':registrations_open',
+      ':invites_enabled',
+      ':notify_email',
+    ]);
+    expect(
+      res.body
+        .find((d: { key?: string }) => d.key === 'Pleroma.Emails.Mailer')
+        .children.every((c: { type: unknown; description: unknown }) => c.type && typeof c.description === 'string'),
+    ).toBe(true);
     // Akkoma's own groups are not described here.
     expect(res.body.find((d: { key?: string }) => d.key === ':mrf')).toBeUndefined();
   });
@@ -458,11 +576,18 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
       body: { configs: [{ group: ':pleroma', key: ':instance', value: [{ tuple: [':name', 'Via admin-fe'] }] }] },
     });
     expect(res.status).toBe(200);
-    expect(res.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ group: ':gatehouse', key: ':instanceName', value: 'Via admin-fe' })]));
+    expect(res.body.configs).toEqual(
+      expect.arrayContaining([expect.objectContaining({ group: ':gatehouse', key: ':instanceName', value: 'Via admin-fe' })]),
+    );
     // Akkoma's registration switches: open wins, else invites, else closed; one switch alone keeps the other.
     const reg = async (tuples: unknown[]) => {
-      await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':instance', value: tuples }] } });
-      const c = (await rest(t, 'GET', P('/config'), { token: admin.token })).body.configs.find((x: { key: string }) => x.key === ':registration');
+      await rest(t, 'POST', P('/config'), {
+        token: admin.token,
+        body: { configs: [{ group: ':pleroma', key: ':instance', value: tuples }] },
+      });
+      const c = (await rest(t, 'GET', P('/config'), { token: admin.token })).body.configs.find(
+        (x: { key: string }) => x.key === ':registration',
+      );
       return c.value[0].tuple[1];
     };
     expect(await reg([{ tuple: [':registrations_open', true] }])).toBe('open');
@@ -471,7 +596,15 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
     // The mailer, as admin-fe's Mailer tab writes it.
     const mail = await rest(t, 'POST', P('/config'), {
       token: admin.token,
-      body: { configs: [{ group: ':pleroma', key: 'Pleroma.Emails.Mailer', value: [{ tuple: [':relay', 'smtp.example.org'] }, { tuple: [':port', 2525] }, { tuple: [':ssl', true] }] }] },
+      body: {
+        configs: [
+          {
+            group: ':pleroma',
+            key: 'Pleroma.Emails.Mailer',
+            value: [{ tuple: [':relay', 'smtp.example.org'] }, { tuple: [':port', 2525] }, { tuple: [':ssl', true] }],
+          },
+        ],
+      },
     });
     expect(mail.status).toBe(200);
     expect((await rest(t, 'GET', '/nodeinfo/2.0.json')).body.metadata.mailerEnabled).toBe(true);
@@ -481,14 +614,29 @@ describe.each(PREFIXES)('Akkoma/Pleroma config and process under %s', (prefix) =
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/registration\.mode/);
-    expect((await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':mrf', value: [] }] } })).status).toBe(400);
-    expect((await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':instance', value: [{ tuple: [':registrations_open', 'yes'] }] }] } })).status).toBe(400);
+    expect(
+      (await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':pleroma', key: ':mrf', value: [] }] } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await rest(t, 'POST', P('/config'), {
+          token: admin.token,
+          body: { configs: [{ group: ':pleroma', key: ':instance', value: [{ tuple: [':registrations_open', 'yes'] }] }] },
+        })
+      ).status,
+    ).toBe(400);
     const after = await rest(t, 'GET', P('/config'), { token: admin.token });
-    expect(after.body.configs).toEqual(expect.arrayContaining([expect.objectContaining({ key: ':registration', value: [{ tuple: [':mode', 'invite'] }] })]));
+    expect(after.body.configs).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: ':registration', value: [{ tuple: [':mode', 'invite'] }] })]),
+    );
   });
 
   it('GET /need_reboot follows restart-requiring changes and GET /restart clears it', async () => {
-    await rest(t, 'POST', P('/config'), { token: admin.token, body: { configs: [{ group: ':gatehouse', key: ':serverName', value: 'example.org' }] } });
+    await rest(t, 'POST', P('/config'), {
+      token: admin.token,
+      body: { configs: [{ group: ':gatehouse', key: ':serverName', value: 'example.org' }] },
+    });
     expect((await rest(t, 'GET', P('/need_reboot'), { token: admin.token })).body).toEqual({ need_reboot: true });
     expect(await rest(t, 'GET', P('/restart'), { token: admin.token })).toMatchObject({ status: 200, body: {} });
     expect((await rest(t, 'GET', P('/need_reboot'), { token: admin.token })).body).toEqual({ need_reboot: false });
@@ -526,18 +674,34 @@ describe.each(PREFIXES)('Akkoma/Pleroma account management under %s', (prefix) =
   });
 
   it('GET /users/:nickname/permission_group and GET /users/:nickname/permission_group/:permission_group read membership; other groups 404', async () => {
-    expect((await rest(t, 'GET', P('/users/admin/permission_group'), { token: admin.token })).body).toEqual({ is_admin: true, is_moderator: false });
-    expect((await rest(t, 'GET', P('/users/bob/permission_group/moderator'), { token: admin.token })).body).toEqual({ is_moderator: false });
-    expect(await rest(t, 'GET', P('/users/bob/permission_group/owner'), { token: admin.token })).toMatchObject({ status: 404, body: { error: 'Not found' } });
+    expect((await rest(t, 'GET', P('/users/admin/permission_group'), { token: admin.token })).body).toEqual({
+      is_admin: true,
+      is_moderator: false,
+    });
+    expect((await rest(t, 'GET', P('/users/bob/permission_group/moderator'), { token: admin.token })).body).toEqual({
+      is_moderator: false,
+    });
+    expect(await rest(t, 'GET', P('/users/bob/permission_group/owner'), { token: admin.token })).toMatchObject({
+      status: 404,
+      body: { error: 'Not found' },
+    });
   });
 
   it('POST /users/permission_group/:permission_group and the deprecated POST /users/:nickname/permission_group/:permission_group grant', async () => {
-    const batch = await rest(t, 'POST', P('/users/permission_group/moderator'), { token: admin.token, body: { nicknames: ['bob', 'carl'] } });
+    const batch = await rest(t, 'POST', P('/users/permission_group/moderator'), {
+      token: admin.token,
+      body: { nicknames: ['bob', 'carl'] },
+    });
     expect(batch).toMatchObject({ status: 200, body: { is_moderator: true } });
     const single = await rest(t, 'POST', P('/users/carl/permission_group/admin'), { token: admin.token });
     expect(single.body).toEqual({ is_admin: true });
-    expect((await rest(t, 'GET', P('/users/carl/permission_group'), { token: admin.token })).body).toEqual({ is_admin: true, is_moderator: true });
-    expect((await rest(t, 'POST', P('/users/permission_group/owner'), { token: admin.token, body: { nicknames: ['bob'] } })).status).toBe(404);
+    expect((await rest(t, 'GET', P('/users/carl/permission_group'), { token: admin.token })).body).toEqual({
+      is_admin: true,
+      is_moderator: true,
+    });
+    expect((await rest(t, 'POST', P('/users/permission_group/owner'), { token: admin.token, body: { nicknames: ['bob'] } })).status).toBe(
+      404,
+    );
   });
 
   it('DELETE /users/permission_group/:permission_group and DELETE /users/:nickname/permission_group/:permission_group revoke; not your own admin', async () => {
@@ -558,21 +722,31 @@ describe.each(PREFIXES)('Akkoma/Pleroma account management under %s', (prefix) =
     const reset = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($t: String!) { resetPassword(token: $t, password: "bob-new-password") }', variables: { t: res.body.token } }),
+      body: JSON.stringify({
+        query: 'mutation($t: String!) { resetPassword(token: $t, password: "bob-new-password") }',
+        variables: { t: res.body.token },
+      }),
     });
     expect(await reset.json()).toEqual({ data: { resetPassword: true } });
     const again = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($t: String!) { resetPassword(token: $t, password: "bob-other-password") }', variables: { t: res.body.token } }),
+      body: JSON.stringify({
+        query: 'mutation($t: String!) { resetPassword(token: $t, password: "bob-other-password") }',
+        variables: { t: res.body.token },
+      }),
     });
     expect(((await again.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('FORBIDDEN');
-    const login = await rest(t, 'POST', '/oauth/token', { body: { grant_type: 'password', username: 'bob', password: 'bob-new-password' } });
+    const login = await rest(t, 'POST', '/oauth/token', {
+      body: { grant_type: 'password', username: 'bob', password: 'bob-new-password' },
+    });
     expect(login.status).toBe(200);
   });
 
   it('PATCH /users/force_password_reset answers 204', async () => {
-    expect((await rest(t, 'PATCH', P('/users/force_password_reset'), { token: admin.token, body: { nicknames: ['bob'] } })).status).toBe(204);
+    expect((await rest(t, 'PATCH', P('/users/force_password_reset'), { token: admin.token, body: { nicknames: ['bob'] } })).status).toBe(
+      204,
+    );
     const u = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
@@ -589,15 +763,24 @@ describe.each(PREFIXES)('Akkoma/Pleroma account management under %s', (prefix) =
     expect(mail.subject).toMatch(/Confirm your email/);
     const confirmed = await rest(t, 'PATCH', P('/users/confirm_email'), { token: admin.token, body: { nicknames: ['carl'] } });
     expect(confirmed).toMatchObject({ status: 200, body: ['carl'] });
-    expect((await rest(t, 'GET', P('/users/carl'), { token: admin.token })).body).toMatchObject({ is_confirmed: true, confirmation_pending: false });
+    expect((await rest(t, 'GET', P('/users/carl'), { token: admin.token })).body).toMatchObject({
+      is_confirmed: true,
+      confirmation_pending: false,
+    });
   });
 
   it('GET /users/:nickname/credentials reads and PATCH /users/:nickname/credentials changes them', async () => {
     const read = await rest(t, 'GET', P('/users/carl/credentials'), { token: admin.token });
     expect(read).toMatchObject({ status: 200, body: { nickname: 'carl', email: 'carl@ex.org', name: null } });
-    const patched = await rest(t, 'PATCH', P('/users/carl/credentials'), { token: admin.token, body: { name: 'Carl C.', email: 'carl2@ex.org' } });
+    const patched = await rest(t, 'PATCH', P('/users/carl/credentials'), {
+      token: admin.token,
+      body: { name: 'Carl C.', email: 'carl2@ex.org' },
+    });
     expect(patched).toEqual({ status: 200, contentType: expect.any(String), body: { status: 'success' } });
-    expect((await rest(t, 'GET', P('/users/carl/credentials'), { token: admin.token })).body).toMatchObject({ name: 'Carl C.', email: 'carl2@ex.org' });
+    expect((await rest(t, 'GET', P('/users/carl/credentials'), { token: admin.token })).body).toMatchObject({
+      name: 'Carl C.',
+      email: 'carl2@ex.org',
+    });
     const bad = await rest(t, 'PATCH', P('/users/carl/credentials'), { token: admin.token, body: { email: 'not-an-email' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toBeDefined();
@@ -624,10 +807,28 @@ describe.each(PREFIXES)('Akkoma moderation log under %s: one exact message per a
 
   it('GET /moderation_log messages: users created, deleted, (de)activated, approved, tagged, granted, revoked, reset, confirmed', async () => {
     const ok = (r: { status: number }) => expect(r.status).toBeLessThan(300);
-    ok(await rest(t, 'POST', `${A}/users`, { token: admin.token, body: { users: [{ nickname: 'ann', email: 'ann@ex.org', password: 'ann-password' }, { nickname: 'ben', email: 'ben@ex.org', password: 'ben-password' }] } }));
+    ok(
+      await rest(t, 'POST', `${A}/users`, {
+        token: admin.token,
+        body: {
+          users: [
+            { nickname: 'ann', email: 'ann@ex.org', password: 'ann-password' },
+            { nickname: 'ben', email: 'ben@ex.org', password: 'ben-password' },
+          ],
+        },
+      }),
+    );
     let e = await latest();
     expect(e.message).toBe('@boss created users: @ann, @ben');
-    expect(e.data).toMatchObject({ action: 'create', actor: { id: admin.id, nickname: 'boss', type: 'user' }, subjects: [{ nickname: 'ann', type: 'user' }, { nickname: 'ben', type: 'user' }], message: e.message });
+    expect(e.data).toMatchObject({
+      action: 'create',
+      actor: { id: admin.id, nickname: 'boss', type: 'user' },
+      subjects: [
+        { nickname: 'ann', type: 'user' },
+        { nickname: 'ben', type: 'user' },
+      ],
+      message: e.message,
+    });
     const steps: Array<[string, string, unknown, string, string]> = [
       ['PATCH', '/users/deactivate', { nicknames: ['ann', 'ben'] }, '@boss deactivated users: @ann, @ben', 'deactivate'],
       ['PATCH', '/users/activate', { nicknames: ['ann'] }, '@boss activated users: @ann', 'activate'],
@@ -636,9 +837,21 @@ describe.each(PREFIXES)('Akkoma moderation log under %s: one exact message per a
       ['DELETE', '/users/tag', { nicknames: ['ann'], tags: ['x'] }, '@boss removed tags: x from users: @ann', 'untag'],
       ['POST', '/users/permission_group/moderator', { nicknames: ['ann', 'ben'] }, '@boss made @ann, @ben moderator', 'grant'],
       ['DELETE', '/users/permission_group/moderator', { nicknames: ['ben'] }, '@boss revoked moderator role from @ben', 'revoke'],
-      ['PATCH', '/users/force_password_reset', { nicknames: ['ben'] }, '@boss forced password reset for users: @ben', 'force_password_reset'],
+      [
+        'PATCH',
+        '/users/force_password_reset',
+        { nicknames: ['ben'] },
+        '@boss forced password reset for users: @ben',
+        'force_password_reset',
+      ],
       ['PATCH', '/users/confirm_email', { nicknames: ['ben'] }, '@boss confirmed email for users: @ben', 'confirm_email'],
-      ['PATCH', '/users/resend_confirmation_email', { nicknames: ['ann'] }, '@boss re-sent confirmation email for users: @ann', 'resend_confirmation_email'],
+      [
+        'PATCH',
+        '/users/resend_confirmation_email',
+        { nicknames: ['ann'] },
+        '@boss re-sent confirmation email for users: @ann',
+        'resend_confirmation_email',
+      ],
       ['DELETE', '/users', { nicknames: ['ben'] }, '@boss deleted users: @ben', 'delete'],
     ];
     await gql(t, `mutation { updateUser(username: "ann", input: { email: "ann2@ex.org" }) { id } }`, {}, admin.token);
@@ -655,12 +868,21 @@ describe.each(PREFIXES)('Akkoma moderation log under %s: one exact message per a
   it('GET /moderation_log messages for reports: state updates and notes name the reporter; sign-ins, invites and settings are not logged; search matches the message', async () => {
     const reporter = await createUser(t, { username: 'rita' });
     const target = await createUser(t, { username: 'tom' });
-    const filed = await gql(t, `mutation($i: FileReportInput!) { fileReport(input: $i) { id } }`, { i: { accountId: target.id, comment: 'spam' } }, reporter.token);
+    const filed = await gql(
+      t,
+      `mutation($i: FileReportInput!) { fileReport(input: $i) { id } }`,
+      { i: { accountId: target.id, comment: 'spam' } },
+      reporter.token,
+    );
     const id = filed.data!.fileReport.id;
     await rest(t, 'PATCH', `${A}/reports`, { token: admin.token, body: { reports: [{ id, state: 'resolved' }] } });
     let e = await latest();
     expect(e.message).toBe(`@boss updated report #${id} (on user @rita) with 'resolved' state`);
-    expect(e.data).toMatchObject({ action: 'report_update', subject: { type: 'report', id, state: 'resolved' }, subject_actor: { nickname: 'rita', type: 'user' } });
+    expect(e.data).toMatchObject({
+      action: 'report_update',
+      subject: { type: 'report', id, state: 'resolved' },
+      subject_actor: { nickname: 'rita', type: 'user' },
+    });
     await rest(t, 'POST', `${A}/reports/${id}/notes`, { token: admin.token, body: { content: 'looked at it' } });
     e = await latest();
     expect(e.message).toBe(`@boss added note 'looked at it' to report #${id} on user @rita`);
@@ -675,7 +897,11 @@ describe.each(PREFIXES)('Akkoma moderation log under %s: one exact message per a
     expect((await rest(t, 'GET', `${A}/moderation_log`, { token: admin.token })).body.total).toBe(before);
     // They stay in Gatehouse's own audit log.
     const audit = await gql(t, `{ auditLog(first: 3) { nodes { action } } }`, {}, admin.token);
-    expect(audit.data!.auditLog.nodes.map((n: { action: string }) => n.action)).toEqual(['settings.patch', 'invite.create', 'session.login']);
+    expect(audit.data!.auditLog.nodes.map((n: { action: string }) => n.action)).toEqual([
+      'settings.patch',
+      'invite.create',
+      'session.login',
+    ]);
     const search = await rest(t, 'GET', `${A}/moderation_log?search=ON%20USER%20@RITA`, { token: admin.token });
     expect(search.body.total).toBe(3);
     expect(search.body.items.every((i: { message: string }) => /on user @rita/.test(i.message))).toBe(true);

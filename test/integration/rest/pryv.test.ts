@@ -51,7 +51,9 @@ describe('Pryv.io admin API', () => {
     expect(missing).toMatchObject({ status: 400, body: 'Error validating request body. "password" is required.' });
     expect(missing.contentType).toMatch(/^text\/plain/);
     const all = await rest(t, 'POST', '/auth/login', { body: { username: '', password: 5, foo: 1 } });
-    expect(all.body).toBe('Error validating request body. "username" is not allowed to be empty. "password" must be a string. "foo" is not allowed.');
+    expect(all.body).toBe(
+      'Error validating request body. "username" is not allowed to be empty. "password" must be a string. "foo" is not allowed.',
+    );
     const notJson = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.id).toBe('invalid-input');
@@ -69,9 +71,16 @@ describe('Pryv.io admin API', () => {
     const [h, p, s] = adminJwt.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...decodeJwt(adminJwt), username: 'other' })).toString('base64url')}.${s}`;
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
-    const foreign = await new SignJWT({ username: 'lead' }).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(48)));
+    const foreign = await new SignJWT({ username: 'lead' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('x'.repeat(48)));
     for (const bad of [tampered, none, foreign, 'garbage']) {
-      expect(await rest(t, 'GET', '/users', raw(bad))).toMatchObject({ status: 401, body: { error: { id: 'invalid-access-token', message: 'Invalid token' } } });
+      expect(await rest(t, 'GET', '/users', raw(bad))).toMatchObject({
+        status: 401,
+        body: { error: { id: 'invalid-access-token', message: 'Invalid token' } },
+      });
     }
     expect(await rest(t, 'GET', '/users')).toMatchObject({ status: 401, body: { error: { id: 'invalid-access-token' } } });
   });
@@ -86,8 +95,16 @@ describe('Pryv.io admin API', () => {
 
   it('POST /users creates an admin user (201) whose permissions read back identically through GET /users/:username', async () => {
     const permissions = { users: ['read', 'delete'], settings: ['read'], platformUsers: ['read', 'modify'] };
-    const created = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'helper', password: 'helper-password-1', permissions } });
-    expect(created).toEqual(expect.objectContaining({ status: 201, body: { user: { username: 'helper', permissions: { ...permissions, users: ['read', 'delete'] } } } }));
+    const created = await rest(t, 'POST', '/users', {
+      ...raw(adminJwt),
+      body: { username: 'helper', password: 'helper-password-1', permissions },
+    });
+    expect(created).toEqual(
+      expect.objectContaining({
+        status: 201,
+        body: { user: { username: 'helper', permissions: { ...permissions, users: ['read', 'delete'] } } },
+      }),
+    );
     const read = await rest(t, 'GET', '/users/helper', raw(adminJwt));
     expect(read).toMatchObject({ status: 200, body: { user: { username: 'helper', permissions } } });
     // The JWT of the new user carries the same permissions.
@@ -97,11 +114,23 @@ describe('Pryv.io admin API', () => {
 
   it('POST /users: duplicates answer 409 item-already-exists, bad permissions 400, and nothing is created', async () => {
     const none = { users: [], settings: [], platformUsers: [] };
-    const dup = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'helper', password: 'another-password', permissions: none } });
+    const dup = await rest(t, 'POST', '/users', {
+      ...raw(adminJwt),
+      body: { username: 'helper', password: 'another-password', permissions: none },
+    });
     expect(dup).toMatchObject({ status: 409, body: { error: { id: 'item-already-exists' } } });
-    const bad = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'x1', password: 'another-password', permissions: { ...none, users: ['fly'] } } });
-    expect(bad).toMatchObject({ status: 400, body: 'Error validating request body. "permissions.users[0]" must be one of [read, create, changePermissions, resetPassword, delete].' });
-    const badGroup = await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'x2', password: 'another-password', permissions: { rockets: [] } } });
+    const bad = await rest(t, 'POST', '/users', {
+      ...raw(adminJwt),
+      body: { username: 'x1', password: 'another-password', permissions: { ...none, users: ['fly'] } },
+    });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: 'Error validating request body. "permissions.users[0]" must be one of [read, create, changePermissions, resetPassword, delete].',
+    });
+    const badGroup = await rest(t, 'POST', '/users', {
+      ...raw(adminJwt),
+      body: { username: 'x2', password: 'another-password', permissions: { rockets: [] } },
+    });
     expect(badGroup).toMatchObject({
       status: 400,
       body: 'Error validating request body. "permissions.users" is required. "permissions.settings" is required. "permissions.platformUsers" is required. "permissions.rockets" is not allowed.',
@@ -112,14 +141,30 @@ describe('Pryv.io admin API', () => {
   it('POST /users: nobody grants more than they hold (401 Insufficient permissions, as upstream), and users:create alone cannot read', async () => {
     await rest(t, 'POST', '/users', {
       ...raw(adminJwt),
-      body: { username: 'creator', password: 'creator-password-1', permissions: { users: ['create'], settings: [], platformUsers: ['read'] } },
+      body: {
+        username: 'creator',
+        password: 'creator-password-1',
+        permissions: { users: ['create'], settings: [], platformUsers: ['read'] },
+      },
     });
     const jwt = await login('creator', 'creator-password-1');
-    const esc = await rest(t, 'POST', '/users', { ...raw(jwt), body: { username: 'x3', password: 'x3-password-1', permissions: { users: [], settings: ['update'], platformUsers: [] } } });
+    const esc = await rest(t, 'POST', '/users', {
+      ...raw(jwt),
+      body: { username: 'x3', password: 'x3-password-1', permissions: { users: [], settings: ['update'], platformUsers: [] } },
+    });
     expect(esc).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
-    const ok = await rest(t, 'POST', '/users', { ...raw(jwt), body: { username: 'x4', password: 'x4-password-1', permissions: { users: [], settings: [], platformUsers: ['read'] } } });
-    expect(ok).toMatchObject({ status: 201, body: { user: { username: 'x4', permissions: { users: [], settings: [], platformUsers: ['read'] } } } });
-    expect(await rest(t, 'GET', '/users', raw(jwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+    const ok = await rest(t, 'POST', '/users', {
+      ...raw(jwt),
+      body: { username: 'x4', password: 'x4-password-1', permissions: { users: [], settings: [], platformUsers: ['read'] } },
+    });
+    expect(ok).toMatchObject({
+      status: 201,
+      body: { user: { username: 'x4', permissions: { users: [], settings: [], platformUsers: ['read'] } } },
+    });
+    expect(await rest(t, 'GET', '/users', raw(jwt))).toMatchObject({
+      status: 401,
+      body: { error: { id: 'forbidden', message: 'Insufficient permissions' } },
+    });
   });
 
   it('PUT /users/:username/permissions replaces the Pryv permissions and keeps privileges Pryv does not name', async () => {
@@ -132,8 +177,16 @@ describe('Pryv.io admin API', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
       body: JSON.stringify({ query: '{ user(username: "mixed") { directPrivileges } }' }),
     });
-    expect(((await gql.json()) as any).data.user.directPrivileges).toEqual(['ISSUE_TOKENS', 'VIEW_PRIVILEGES', 'VIEW_CONFIG', 'UPDATE_CONFIG']);
-    expect(await rest(t, 'PUT', '/users/mixed/permissions', { ...raw(adminJwt), body: {} })).toMatchObject({ status: 400, body: 'Error validating request body. "permissions" is required.' });
+    expect(((await gql.json()) as any).data.user.directPrivileges).toEqual([
+      'ISSUE_TOKENS',
+      'VIEW_PRIVILEGES',
+      'VIEW_CONFIG',
+      'UPDATE_CONFIG',
+    ]);
+    expect(await rest(t, 'PUT', '/users/mixed/permissions', { ...raw(adminJwt), body: {} })).toMatchObject({
+      status: 400,
+      body: 'Error validating request body. "permissions" is required.',
+    });
     expect(await rest(t, 'PUT', '/users/ghost/permissions', { ...raw(adminJwt), body: { permissions } })).toMatchObject({
       status: 404,
       body: 'User ghost not found',
@@ -155,7 +208,10 @@ describe('Pryv.io admin API', () => {
     // Resetting the password of someone holding more than the caller would be a way up: refused.
     const resetter = await createUser(t, { username: 'resetter', password: 'resetter-password', privileges: ['RESET_PASSWORDS'] });
     const jwt = await login(resetter.username, 'resetter-password');
-    expect(await rest(t, 'POST', '/users/lead/reset-password', raw(jwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'POST', '/users/lead/reset-password', raw(jwt))).toMatchObject({
+      status: 401,
+      body: { error: { id: 'forbidden', message: 'Insufficient permissions' } },
+    });
   });
 
   it('POST /users/:username/change-password changes one’s own password and revokes the token', async () => {
@@ -182,15 +238,24 @@ describe('Pryv.io admin API', () => {
       body: { oldPassword: 'changer-password', newPassword: 'new-password-1', newPasswordCheck: 'new-password-1' },
     });
     expect(ok).toMatchObject({ status: 200, body: {} });
-    expect(await rest(t, 'GET', '/platform-users/changer', raw(jwt))).toMatchObject({ status: 401, body: { error: { message: 'Invalid token' } } });
+    expect(await rest(t, 'GET', '/platform-users/changer', raw(jwt))).toMatchObject({
+      status: 401,
+      body: { error: { message: 'Invalid token' } },
+    });
     await login('changer', 'new-password-1');
   });
 
   it('DELETE /users/:username deletes an admin user and answers {username}; staff deletion needs users:delete', async () => {
-    await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'gone', password: 'gone-password-1', permissions: { users: ['read'], settings: [], platformUsers: [] } } });
+    await rest(t, 'POST', '/users', {
+      ...raw(adminJwt),
+      body: { username: 'gone', password: 'gone-password-1', permissions: { users: ['read'], settings: [], platformUsers: [] } },
+    });
     const pu = await createUser(t, { username: 'pudeleter', password: 'pudeleter-password', privileges: ['DELETE_USERS'] });
     const puJwt = await login(pu.username, 'pudeleter-password');
-    expect(await rest(t, 'DELETE', '/users/gone', raw(puJwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'DELETE', '/users/gone', raw(puJwt))).toMatchObject({
+      status: 401,
+      body: { error: { id: 'forbidden', message: 'Insufficient permissions' } },
+    });
     expect(await rest(t, 'DELETE', '/users/gone', raw(adminJwt))).toMatchObject({ status: 200, body: { username: 'gone' } });
     expect((await rest(t, 'GET', '/users/gone', raw(adminJwt))).status).toBe(404);
     expect(await rest(t, 'DELETE', '/users/gone', raw(adminJwt))).toMatchObject({ status: 404, body: 'User gone not found' });
@@ -221,25 +286,42 @@ describe('Pryv.io admin API', () => {
     expect(again.API_SETTINGS.settings.TOKEN_LIFETIME_SECONDS.value).toBe(7200);
     expect(again.MFA_SETTINGS.settings.MFA_SMS_API_URL.value).toBe('https://sms.example/api');
     // Gatehouse itself runs on the values: the GraphQL settings say the same.
-    const viaGql = await (await fetch(`${t.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-      body: JSON.stringify({ query: '{ settings { settings } }' }),
-    })).json() as any;
+    const viaGql = (await (
+      await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify({ query: '{ settings { settings } }' }),
+      })
+    ).json()) as any;
     expect(viaGql.data.settings.settings).toMatchObject({ instanceName: 'Pryv Lab', tokenLifetimeSeconds: 7200 });
     // Invalid values and shapes are refused whole.
     const bad = structuredClone(again);
     bad.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value = 'Never';
     bad.SERVICE_INFORMATION_SETTINGS.settings.SERVER_NAME.value = 'not a host!';
-    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: bad })).toMatchObject({ status: 400, body: { error: { id: 'invalid-input' } } });
-    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { API_SETTINGS: { name: 'x' } } })).toMatchObject({ status: 400 });
-    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { API_SETTINGS: { settings: { NOPE: { value: 1 } } } } })).toMatchObject({ status: 400 });
-    expect((await rest(t, 'GET', '/admin/settings', raw(adminJwt))).body.settings.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value).toBe('Pryv Lab');
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: bad })).toMatchObject({
+      status: 400,
+      body: { error: { id: 'invalid-input' } },
+    });
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { API_SETTINGS: { name: 'x' } } })).toMatchObject({
+      status: 400,
+    });
+    expect(
+      await rest(t, 'PUT', '/admin/settings', { ...raw(adminJwt), body: { API_SETTINGS: { settings: { NOPE: { value: 1 } } } } }),
+    ).toMatchObject({ status: 400 });
+    expect(
+      (await rest(t, 'GET', '/admin/settings', raw(adminJwt))).body.settings.SERVICE_INFORMATION_SETTINGS.settings.INSTANCE_NAME.value,
+    ).toBe('Pryv Lab');
     // settings:read alone reads but does not write.
-    await rest(t, 'POST', '/users', { ...raw(adminJwt), body: { username: 'reader', password: 'reader-password', permissions: { users: [], settings: ['read'], platformUsers: [] } } });
+    await rest(t, 'POST', '/users', {
+      ...raw(adminJwt),
+      body: { username: 'reader', password: 'reader-password', permissions: { users: [], settings: ['read'], platformUsers: [] } },
+    });
     const jwt = await login('reader', 'reader-password');
     expect((await rest(t, 'GET', '/admin/settings', raw(jwt))).status).toBe(200);
-    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(jwt), body: {} })).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'PUT', '/admin/settings', { ...raw(jwt), body: {} })).toMatchObject({
+      status: 401,
+      body: { error: { id: 'forbidden', message: 'Insufficient permissions' } },
+    });
   });
 
   it('POST /notify re-applies the settings in this instance and answers {successes, failures}', async () => {
@@ -271,12 +353,21 @@ describe('Pryv.io admin API', () => {
     await createUser(t, { username: 'dave' });
     expect(await rest(t, 'DELETE', '/platform-users/dave', raw(jwt))).toMatchObject({ status: 200, body: { username: 'dave' } });
     expect((await rest(t, 'GET', '/platform-users/dave', raw(adminJwt))).status).toBe(404);
-    expect(await rest(t, 'DELETE', '/platform-users/lead', raw(jwt))).toMatchObject({ status: 401, body: { error: { id: 'forbidden', message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'DELETE', '/platform-users/lead', raw(jwt))).toMatchObject({
+      status: 401,
+      body: { error: { id: 'forbidden', message: 'Insufficient permissions' } },
+    });
   });
 
   it('answers unknown paths with 404 unknown-resource and unbuilt upstream endpoints with 501', async () => {
-    expect(await rest(t, 'GET', '/admin/nothing', raw(adminJwt))).toMatchObject({ status: 404, body: { error: { id: 'unknown-resource' } } });
-    expect(await rest(t, 'GET', '/admin/migrations', raw(adminJwt))).toMatchObject({ status: 501, body: { error: { id: 'unsupported-operation' } } });
+    expect(await rest(t, 'GET', '/admin/nothing', raw(adminJwt))).toMatchObject({
+      status: 404,
+      body: { error: { id: 'unknown-resource' } },
+    });
+    expect(await rest(t, 'GET', '/admin/migrations', raw(adminJwt))).toMatchObject({
+      status: 501,
+      body: { error: { id: 'unsupported-operation' } },
+    });
     expect((await rest(t, 'POST', '/admin/migrations/apply', raw(adminJwt))).status).toBe(501);
     expect(await rest(t, 'DELETE', '/platform-users/carol/mfa', raw(adminJwt))).toMatchObject({ status: 501 });
   });
@@ -304,8 +395,19 @@ describe('Pryv.io CORS, as service-config-leader sends it', () => {
   afterAll(() => t.close());
 
   it('OPTIONS preflights answer 200 "OK" before any authentication, echoing origin, method and headers', async () => {
-    for (const [path, method] of [['/users/bob/permissions', 'PUT'], ['/users/bob', 'DELETE'], ['/admin/settings', 'PUT'], ['/auth/login', 'POST'], ['/users', 'GET'], ['/platform-users/bob/mfa', 'DELETE']]) {
-      const res = await raw_(t, 'OPTIONS', path, { origin: APP, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' });
+    for (const [path, method] of [
+      ['/users/bob/permissions', 'PUT'],
+      ['/users/bob', 'DELETE'],
+      ['/admin/settings', 'PUT'],
+      ['/auth/login', 'POST'],
+      ['/users', 'GET'],
+      ['/platform-users/bob/mfa', 'DELETE'],
+    ]) {
+      const res = await raw_(t, 'OPTIONS', path, {
+        origin: APP,
+        'access-control-request-method': method,
+        'access-control-request-headers': 'authorization,content-type',
+      });
       expect([path, res.status, res.text]).toEqual([path, 200, 'OK']);
       expect(res.headers.get('access-control-allow-origin')).toBe(APP);
       expect(res.headers.get('access-control-allow-methods')).toBe(method);
@@ -343,7 +445,10 @@ describe('Pryv.io CORS, as service-config-leader sends it', () => {
     }
     const gqlPreflight = await raw_(t, 'OPTIONS', '/graphql', { origin: APP, 'access-control-request-method': 'POST' });
     expect(gqlPreflight.headers.get('access-control-allow-origin')).toBeNull();
-    const sandbox = await raw_(t, 'OPTIONS', '/graphql', { origin: 'https://studio.apollographql.com', 'access-control-request-method': 'POST' });
+    const sandbox = await raw_(t, 'OPTIONS', '/graphql', {
+      origin: 'https://studio.apollographql.com',
+      'access-control-request-method': 'POST',
+    });
     expect([sandbox.status, sandbox.headers.get('access-control-allow-origin')]).toEqual([204, 'https://studio.apollographql.com']);
   });
 });
@@ -364,22 +469,37 @@ describe('Pryv.io permissions mean what they mean upstream', () => {
     });
     expect(created).toMatchObject({ status: 201, body: { user: { permissions: { settings: ['update'] } } } });
     const jwt = (await rest(t, 'POST', '/auth/login', { body: { username: 'updater', password: 'updater-password' } })).body.token;
-    expect(await rest(t, 'GET', '/admin/settings', raw(jwt))).toMatchObject({ status: 401, body: { error: { message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'GET', '/admin/settings', raw(jwt))).toMatchObject({
+      status: 401,
+      body: { error: { message: 'Insufficient permissions' } },
+    });
     expect((await rest(t, 'POST', '/admin/notify', { ...raw(jwt), body: {} })).status).toBe(200);
-    expect(await rest(t, 'GET', '/users/updater', raw(lead))).toMatchObject({ status: 200, body: { user: { permissions: { settings: ['update'] } } } });
+    expect(await rest(t, 'GET', '/users/updater', raw(lead))).toMatchObject({
+      status: 200,
+      body: { user: { permissions: { settings: ['update'] } } },
+    });
     // Telodendria's CONFIG still reads and changes: in Pryv's words, both.
     await createUser(t, { username: 'telo', privileges: ['CONFIG'] });
-    expect(await rest(t, 'GET', '/users/telo', raw(lead))).toMatchObject({ status: 200, body: { user: { permissions: { settings: ['read', 'update'] } } } });
+    expect(await rest(t, 'GET', '/users/telo', raw(lead))).toMatchObject({
+      status: 200,
+      body: { user: { permissions: { settings: ['read', 'update'] } } },
+    });
   });
 
   it('POST /users with no permissions makes an admin-console user: listed by GET /users and GET /users/:username, deleted as staff', async () => {
     const lead = (await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'lead-password-1' } })).body.token;
     const none = { users: [], settings: [], platformUsers: [] };
-    const created = await rest(t, 'POST', '/users', { ...raw(lead), body: { username: 'viewer0', password: 'viewer0-password', permissions: none } });
+    const created = await rest(t, 'POST', '/users', {
+      ...raw(lead),
+      body: { username: 'viewer0', password: 'viewer0-password', permissions: none },
+    });
     expect(created).toMatchObject({ status: 201, body: { user: { username: 'viewer0', permissions: none } } });
     const list = await rest(t, 'GET', '/users', raw(lead));
     expect(list.body.users).toContainEqual({ username: 'viewer0', permissions: none });
-    expect(await rest(t, 'GET', '/users/viewer0', raw(lead))).toMatchObject({ status: 200, body: { user: { username: 'viewer0', permissions: none } } });
+    expect(await rest(t, 'GET', '/users/viewer0', raw(lead))).toMatchObject({
+      status: 200,
+      body: { user: { username: 'viewer0', permissions: none } },
+    });
     // An ordinary account without privileges is a platform user, not listed.
     await createUser(t, { username: 'someone' });
     expect((await rest(t, 'GET', '/users', raw(lead))).body.users.map((u: { username: string }) => u.username)).not.toContain('someone');
@@ -396,11 +516,19 @@ describe('Pryv.io permissions mean what they mean upstream', () => {
     expect(made.status).toBe(200);
     expect(made.body.data).toHaveLength(3);
     for (const inv of made.body.data) {
-      expect(inv).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/), createdAt: expect.any(Number), createdBy: 'lead', description: 'for the lab' });
+      expect(inv).toEqual({
+        id: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/),
+        createdAt: expect.any(Number),
+        createdBy: 'lead',
+        description: 'for the lab',
+      });
     }
     // One of them is used to register.
     const reg = await rest(t, 'POST', '/graphql', {
-      body: { query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: 'newbie', password: 'newbie-password', inviteToken: made.body.data[0].id } } },
+      body: {
+        query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }',
+        variables: { i: { username: 'newbie', password: 'newbie-password', inviteToken: made.body.data[0].id } },
+      },
     });
     expect(reg.body.errors).toBeUndefined();
     const list = await rest(t, 'GET', '/admin/invitations', raw(lead));
@@ -410,7 +538,10 @@ describe('Pryv.io permissions mean what they mean upstream', () => {
     expect(byId.get(made.body.data[1].id)).toEqual(made.body.data[1]);
     // A used invitation cannot be used again.
     const again = await rest(t, 'POST', '/graphql', {
-      body: { query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }', variables: { i: { username: 'newbie2', password: 'newbie-password', inviteToken: made.body.data[0].id } } },
+      body: {
+        query: 'mutation($i: RegisterInput!) { register(input: $i) { token } }',
+        variables: { i: { username: 'newbie2', password: 'newbie-password', inviteToken: made.body.data[0].id } },
+      },
     });
     expect(again.body.errors[0].extensions.reason).toBe('INVALID_INVITE');
     expect((await rest(t, 'GET', '/admin/invitations/post?count=0', raw(lead))).status).toBe(400);
@@ -418,7 +549,10 @@ describe('Pryv.io permissions mean what they mean upstream', () => {
     // Issuing invitations needs ISSUE_TOKENS.
     await createUser(t, { username: 'reader2', password: 'reader2-password', privileges: ['VIEW_CONFIG'] });
     const reader = (await rest(t, 'POST', '/auth/login', { body: { username: 'reader2', password: 'reader2-password' } })).body.token;
-    expect(await rest(t, 'GET', '/admin/invitations', raw(reader))).toMatchObject({ status: 401, body: { error: { message: 'Insufficient permissions' } } });
+    expect(await rest(t, 'GET', '/admin/invitations', raw(reader))).toMatchObject({
+      status: 401,
+      body: { error: { message: 'Insufficient permissions' } },
+    });
   });
 });
 
@@ -429,7 +563,10 @@ describe('bodies', () => {
       await createUser(t, { username: 'lead', password: 'lead-password-1', roles: ['admin'] });
       await createUser(t, { username: 'victim' });
       const jwt = (await rest(t, 'POST', '/auth/login', { body: { username: 'lead', password: 'lead-password-1' } })).body.token;
-      const res = await fetch(`${t.url}/platform-users/victim`, { method: 'DELETE', headers: { authorization: jwt, 'content-type': 'application/json' } });
+      const res = await fetch(`${t.url}/platform-users/victim`, {
+        method: 'DELETE',
+        headers: { authorization: jwt, 'content-type': 'application/json' },
+      });
       expect([res.status, await res.json()]).toEqual([200, { username: 'victim' }]);
       const poisoned = await fetch(`${t.url}/graphql`, {
         method: 'POST',

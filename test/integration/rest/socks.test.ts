@@ -92,7 +92,10 @@ describe('Socks message protocol over WebSocket /socks', () => {
       body: JSON.stringify({ query: 'mutation { patchSettings(patch: {registration: {mode: "open"}}) { restartRequired } }' }),
     });
     expect(open.status).toBe(200);
-    expect(await second.send(301, { user: 'bob', password: 'x' })).toMatchObject({ type: 301, data: { status: 'KO', error: expect.stringMatching(/password/) } });
+    expect(await second.send(301, { user: 'bob', password: 'x' })).toMatchObject({
+      type: 301,
+      data: { status: 'KO', error: expect.stringMatching(/password/) },
+    });
     expect(await second.send(301, { user: 'bob', password: 'bob-password-1', email: 'bob@example.org' })).toMatchObject({
       type: 301,
       data: { status: 'OK', user: 'bob', roles: [] },
@@ -116,9 +119,16 @@ describe('Socks message protocol over WebSocket /socks', () => {
   it('320 lists roles; 321 creates and with remove:true deletes a role; 322 assigns it (admin only)', async () => {
     expect(await admin.send(321, { name: 'editors', description: 'Edit things' })).toMatchObject({ type: 321, data: { status: 'OK' } });
     const roles = await admin.send(320);
-    expect(roles.data.roles).toEqual(expect.arrayContaining([{ name: 'editors', description: 'Edit things' }, { name: 'admin', description: expect.any(String) }]));
+    expect(roles.data.roles).toEqual(
+      expect.arrayContaining([
+        { name: 'editors', description: 'Edit things' },
+        { name: 'admin', description: expect.any(String) },
+      ]),
+    );
     expect(await admin.send(322, { name: 'editors', user: 'bob' })).toMatchObject({ type: 322, data: { status: 'OK' } });
-    expect((await admin.send(310, { filter: 'bob' })).data.users).toEqual([{ user: 'bob', displayName: 'bob', email: 'bob@example.org', roles: ['editors'] }]);
+    expect((await admin.send(310, { filter: 'bob' })).data.users).toEqual([
+      { user: 'bob', displayName: 'bob', email: 'bob@example.org', roles: ['editors'] },
+    ]);
     expect(await second.send(322, { name: 'admin', user: 'bob' })).toMatchObject({ type: 322, data: { status: 'KO' } });
     expect(await admin.send(321, { name: 'editors', remove: true })).toMatchObject({ type: 321, data: { status: 'OK' } });
     expect((await admin.send(320)).data.roles).not.toContainEqual(expect.objectContaining({ name: 'editors' }));
@@ -126,15 +136,27 @@ describe('Socks message protocol over WebSocket /socks', () => {
   });
 
   it('302 edits one’s own data with the current password, or any user’s as admin', async () => {
-    expect(await second.send(302, { displayName: 'Bobby' })).toMatchObject({ type: 302, data: { status: 'KO', error: expect.stringMatching(/password/) } });
+    expect(await second.send(302, { displayName: 'Bobby' })).toMatchObject({
+      type: 302,
+      data: { status: 'KO', error: expect.stringMatching(/password/) },
+    });
     expect(await second.send(302, { displayName: 'Bobby', password: 'wrong-password' })).toMatchObject({ data: { status: 'KO' } });
-    expect(await second.send(302, { displayName: 'Bobby', password: 'bob-password-1' })).toMatchObject({ type: 302, data: { status: 'OK' } });
+    expect(await second.send(302, { displayName: 'Bobby', password: 'bob-password-1' })).toMatchObject({
+      type: 302,
+      data: { status: 'OK' },
+    });
     expect(await second.send(302, { user: 'root', displayName: 'Mallory' })).toMatchObject({ type: 302, data: { status: 'KO' } });
-    expect(await admin.send(302, { user: 'bob', email: 'bobby@example.org', password: 'reset-by-admin' })).toMatchObject({ data: { status: 'OK' } });
-    expect((await admin.send(310, { filter: 'bob' })).data.users).toEqual([{ user: 'bob', displayName: 'Bobby', email: 'bobby@example.org', roles: [] }]);
+    expect(await admin.send(302, { user: 'bob', email: 'bobby@example.org', password: 'reset-by-admin' })).toMatchObject({
+      data: { status: 'OK' },
+    });
+    expect((await admin.send(310, { filter: 'bob' })).data.users).toEqual([
+      { user: 'bob', displayName: 'Bobby', email: 'bobby@example.org', roles: [] },
+    ]);
     // The admin's password change signed bob out everywhere; the new password signs in.
     expect(await second.send(310, {})).toMatchObject({ data: { status: 'KO' } });
-    expect(await second.send(300, { user: 'bob', password: 'reset-by-admin' })).toMatchObject({ data: { status: 'OK', user: 'bob', displayName: 'Bobby' } });
+    expect(await second.send(300, { user: 'bob', password: 'reset-by-admin' })).toMatchObject({
+      data: { status: 'OK', user: 'bob', displayName: 'Bobby' },
+    });
   });
 
   it('330 lists groups; 331 creates (owner and member) or edits by owner/admin; 332 adds by owner only; 333 lists a user’s groups', async () => {
@@ -142,7 +164,10 @@ describe('Socks message protocol over WebSocket /socks', () => {
     expect(await second.send(331, { name: 'band', description: 'Music and more' })).toMatchObject({ data: { status: 'OK' } });
     expect(await admin.send(331, { name: 'band', description: 'Edited by admin' })).toMatchObject({ data: { status: 'OK' } });
     const groups = await second.send(330, { filter: 'ban', page: 1, pageSize: 10 });
-    expect(groups).toEqual({ type: 330, data: { status: 'OK', pages: 1, groups: [{ name: 'band', description: 'Edited by admin', owner: 'bob' }] } });
+    expect(groups).toEqual({
+      type: 330,
+      data: { status: 'OK', pages: 1, groups: [{ name: 'band', description: 'Edited by admin', owner: 'bob' }] },
+    });
     expect(await admin.send(331, { name: 'staff' })).toMatchObject({ data: { status: 'OK' } });
     expect(await second.send(331, { name: 'staff', description: 'taken over' })).toMatchObject({ type: 331, data: { status: 'KO' } });
     expect(await second.send(332, { user: 'root', group: 'band' })).toMatchObject({ type: 332, data: { status: 'OK' } });
@@ -151,7 +176,14 @@ describe('Socks message protocol over WebSocket /socks', () => {
     const rootGroups = await second.send(333, { user: 'root' });
     expect(rootGroups).toEqual({
       type: 333,
-      data: { status: 'OK', user: 'root', groups: [{ name: 'band', description: 'Edited by admin' }, { name: 'staff', description: '' }] },
+      data: {
+        status: 'OK',
+        user: 'root',
+        groups: [
+          { name: 'band', description: 'Edited by admin' },
+          { name: 'staff', description: '' },
+        ],
+      },
     });
   });
 
@@ -176,7 +208,10 @@ describe('Socks message protocol over WebSocket /socks', () => {
       expect(await c.sendRaw('[1,2]')).toMatchObject({ type: null, data: { status: 'KO' } });
       expect(await c.sendRaw('{"type":"300"}')).toMatchObject({ type: null, data: { status: 'KO', error: 'type must be an integer.' } });
       expect(await c.send(999, {})).toEqual({ type: 999, data: { status: 'KO', error: 'Unknown message type 999.' } });
-      expect(await c.send(300, { user: 'root' })).toMatchObject({ type: 300, data: { status: 'KO', error: expect.stringMatching(/^password/) } });
+      expect(await c.send(300, { user: 'root' })).toMatchObject({
+        type: 300,
+        data: { status: 'KO', error: expect.stringMatching(/^password/) },
+      });
       expect(await c.sendRaw(JSON.stringify({ type: 300, data: 'x' }))).toMatchObject({ type: 300, data: { status: 'KO' } });
       expect(await c.send(310, { page: 0 })).toMatchObject({ type: 310, data: { status: 'KO', error: expect.stringMatching(/^page/) } });
       const big = await c.sendRaw(JSON.stringify({ type: 341, data: { key: 'big', value: 'x'.repeat(70 * 1024) } }));
@@ -208,7 +243,13 @@ describe('Socks message protocol over WebSocket /socks', () => {
   it('closes idle connections, and a closed connection’s session ends', async () => {
     const c = await SocksClient.open(t);
     expect(await c.send(301, { user: 'idler', password: 'idler-password-1' })).toMatchObject({ data: { status: 'OK', user: 'idler' } });
-    const sessions = () => t.app.deps.db.knex('access_tokens as a').join('users as u', 'u.id', 'a.user_id').where('u.username', 'idler').count({ n: '*' }).first();
+    const sessions = () =>
+      t.app.deps.db
+        .knex('access_tokens as a')
+        .join('users as u', 'u.id', 'a.user_id')
+        .where('u.username', 'idler')
+        .count({ n: '*' })
+        .first();
     expect(Number(((await sessions()) as { n: unknown }).n)).toBe(1);
     await new Promise((r) => setTimeout(r, 5600));
     expect(c.closed).toEqual({ code: 4000, reason: 'Idle timeout' });
@@ -218,17 +259,28 @@ describe('Socks message protocol over WebSocket /socks', () => {
 
   it('POST /socks takes one message; 300 answers a token that later messages send as Bearer', async () => {
     const login = await rest(t, 'POST', '/socks', { body: { type: 300, data: { user: 'root', password: 'root-password-1' } } });
-    expect(login).toMatchObject({ status: 200, body: { type: 300, data: { status: 'OK', user: 'root', roles: ['admin'], token: expect.any(String) } } });
+    expect(login).toMatchObject({
+      status: 200,
+      body: { type: 300, data: { status: 'OK', user: 'root', roles: ['admin'], token: expect.any(String) } },
+    });
     const token = login.body.data.token as string;
     const list = await rest(t, 'POST', '/socks', { token, body: { type: 310, data: { pageSize: 5 } } });
     expect(list).toMatchObject({ status: 200, body: { type: 310, data: { status: 'OK', pages: 1 } } });
-    const edit = await rest(t, 'POST', '/socks', { token, body: { type: 302, data: { displayName: 'Root', password: 'root-password-1' } } });
+    const edit = await rest(t, 'POST', '/socks', {
+      token,
+      body: { type: 302, data: { displayName: 'Root', password: 'root-password-1' } },
+    });
     expect(edit).toMatchObject({ status: 200, body: { type: 302, data: { status: 'OK' } } });
-    expect(await rest(t, 'POST', '/socks', { body: { type: 310, data: {} } })).toMatchObject({ body: { type: 310, data: { status: 'KO' } } });
+    expect(await rest(t, 'POST', '/socks', { body: { type: 310, data: {} } })).toMatchObject({
+      body: { type: 310, data: { status: 'KO' } },
+    });
     const bad = await fetch(`${t.url}/socks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ type: null, data: { status: 'KO' } });
-    expect(await rest(t, 'POST', '/socks', { body: { type: 12 } })).toMatchObject({ status: 200, body: { type: 12, data: { status: 'KO' } } });
+    expect(await rest(t, 'POST', '/socks', { body: { type: 12 } })).toMatchObject({
+      status: 200,
+      body: { type: 12, data: { status: 'KO' } },
+    });
     // A plain GET is told to upgrade.
     expect(await rest(t, 'GET', '/socks')).toMatchObject({ status: 426, body: { type: null, data: { status: 'KO' } } });
   });

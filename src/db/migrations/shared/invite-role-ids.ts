@@ -11,7 +11,10 @@ type Exec = Migration['execute'];
 export async function inviteRoleNamesToIds(execute: (sql: string, params?: unknown[]) => ReturnType<Exec>): Promise<void> {
   const roles = (await execute('select id, name from roles')) as Array<{ id: number; name: string }>;
   const idByName = new Map(roles.map((r) => [String(r.name), String(r.id)]));
-  const invites = (await execute(`select id, grant_roles from invites where grant_roles <> ''`)) as Array<{ id: number; grant_roles: string }>;
+  const invites = (await execute(`select id, grant_roles from invites where grant_roles <> ''`)) as Array<{
+    id: number;
+    grant_roles: string;
+  }>;
   for (const invite of invites) {
     const ids = String(invite.grant_roles)
       .split(',')
