@@ -22,6 +22,15 @@ module.exports = {
       to: { path: '^src/(rest/|app\\.ts$|main\\.ts$|config/)' },
     },
     {
+      name: 'auth-below-domain',
+      comment:
+        'src/auth holds primitives (token hashing, passwords, JWT, rate limits, authenticate) the domain builds on; ' +
+        'the auth service and session entities live in src/modules/auth, so the two folders do not import each other.',
+      severity: 'error',
+      from: { path: '^src/auth/' },
+      to: { path: '^src/modules/' },
+    },
+    {
       name: 'shared-is-a-leaf',
       comment: 'src/shared is vocabulary every layer may read: it imports nothing of Gatehouse but errors.',
       severity: 'error',

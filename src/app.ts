@@ -19,7 +19,7 @@ import { VERSION } from './modules/process/process.service';
 
 import type { AppDeps } from './app-deps';
 import { JwtSigner, loadJwtSecret } from './auth/jwt';
-import { ensureAdminUser } from './auth/auth.service';
+import { ensureAdminUser } from './modules/auth/auth.service';
 import { PasswordHasher } from './auth/passwords';
 import { RateLimits, type LimiterStore } from './auth/rate-limits';
 import { bearerToken } from './auth/tokens';

@@ -6,7 +6,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { createOrm } from './db/orm';
 import { printSchemaSdl } from './graphql/schema';
-import { ensureAdminUser, setPasswordFromCli } from './auth/auth.service';
+import { ensureAdminUser, setPasswordFromCli } from './modules/auth/auth.service';
 import { User } from './modules/users/user.entity';
 import { PasswordHasher, PASSWORD_MIN_LENGTH } from './auth/passwords';
 import { ensureBuiltInRoles } from './modules/roles/role.service';

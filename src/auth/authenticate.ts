@@ -2,7 +2,7 @@ import type { Db } from '../db/db';
 import type { FastifyBaseLogger } from 'fastify';
 import { decodeStringSet } from '../db/string-set.type';
 import { toBool, toDate, toDateOrNull } from '../db/rows';
-import { type Privilege, isPrivilege } from '../modules/privileges/privilege.enum';
+import { type Privilege, isPrivilege } from '../shared/privileges';
 import { hashToken } from './tokens';
 import { looksLikeJwt, type JwtSigner } from './jwt';
 

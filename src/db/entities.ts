@@ -1,4 +1,4 @@
-import { AccessToken } from '../auth/access-token.entity';
+import { AccessToken } from '../modules/auth/access-token.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { Group, GroupMember } from '../modules/groups/group.entity';
 import { Role } from '../modules/roles/role.entity';
@@ -8,7 +8,7 @@ import { Report, ReportNote } from '../modules/reports/report.entity';
 import { SettingsRow } from '../modules/settings/settings.entity';
 import { OutboxMessage } from '../modules/mail/outbox.entity';
 import { KvEntry } from '../modules/kv/kv.entity';
-import { AccountToken } from '../auth/account-token.entity';
+import { AccountToken } from '../modules/auth/account-token.entity';
 import { ServerSecret } from '../auth/server-secret.entity';
 
 /** Entities are listed by class (no globs): the same list works from ts-node, jest and dist/. */

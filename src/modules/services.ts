@@ -1,4 +1,4 @@
-import { AuthService } from '../auth/auth.service';
+import { AuthService } from './auth/auth.service';
 import type { Context } from '../graphql/context';
 import { AuditService } from './audit/audit.service';
 import { GroupService } from './groups/group.service';

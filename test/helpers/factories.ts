@@ -1,4 +1,4 @@
-import { AccessToken } from '../../src/auth/access-token.entity';
+import { AccessToken } from '../../src/modules/auth/access-token.entity';
 import { generateToken, hashToken } from '../../src/auth/tokens';
 import { Group, GroupMember } from '../../src/modules/groups/group.entity';
 import type { Privilege } from '../../src/modules/privileges/privilege.enum';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { AccessToken } from '../../auth/access-token.entity';
-import { AccountToken } from '../../auth/account-token.entity';
+import { AccessToken } from '../auth/access-token.entity';
+import { AccountToken } from '../auth/account-token.entity';
 import { generateToken, hashToken } from '../../auth/tokens';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
 import { BadInputError, ForbiddenError } from '../../errors/errors';

@@ -1,6 +1,6 @@
 import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { issueToken, type Session } from '../../auth/auth.service';
+import { issueToken, type Session } from '../auth/auth.service';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
 import { DEVICE_ID_PATTERN } from '../../auth/tokens';
 import { BadInputError, ConflictError, ForbiddenError } from '../../errors/errors';

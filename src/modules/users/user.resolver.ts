@@ -10,7 +10,7 @@ import { CreateUserInput, UpdateUserInput, UserFilter } from './user.inputs';
 import { RegisterInput } from './registration.service';
 import type { UserRecord } from './user.queries';
 import { AuthPayload, CurrentSession, Deactivation, UserConnection } from './user.types';
-import { TokenFormat } from '../../auth/auth.service';
+import { TokenFormat } from '../auth/auth.service';
 
 @Resolver(() => User)
 export class UserResolver {

@@ -1,6 +1,6 @@
 import { validate } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/core';
-import { AccessToken } from '../../auth/access-token.entity';
+import { AccessToken } from '../auth/access-token.entity';
 import { BadInputError, ConflictError, NotFoundError, UnauthenticatedError } from '../../errors/errors';
 import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
 import { subject } from '../audit/audit.service';

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { User } from '../modules/users/user.entity';
+import { User } from '../users/user.entity';
 
 /** A session. Only sha256(token) is stored; the token itself is shown once, at login. */
 @Entity({ tableName: 'access_tokens' })

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { User } from '../modules/users/user.entity';
+import { User } from '../users/user.entity';
 
 /** One-use tokens mailed or handed to a user: password reset and email confirmation. Stored hashed. */
 @Entity({ tableName: 'account_tokens' })

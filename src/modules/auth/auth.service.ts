@@ -1,18 +1,18 @@
 import { registerEnumType } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/core';
-import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors/errors';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords';
-import { BaseService } from '../modules/base.service';
-import { subject } from '../modules/audit/audit.service';
-import { Role } from '../modules/roles/role.entity';
-import { User } from '../modules/users/user.entity';
+import { BadInputError, ForbiddenError, UnauthenticatedError } from '../../errors/errors';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
+import { BaseService } from '../base.service';
+import { subject } from '../audit/audit.service';
+import { Role } from '../roles/role.entity';
+import { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
-import type { PasswordHasher } from './passwords';
-import { DEVICE_ID_PATTERN, generateDeviceId, generateToken, hashToken } from './tokens';
-import type { LimiterSpec } from './rate-limits';
-import { AuditEntry } from '../modules/audit/audit-entry.entity';
-import { PrivilegeService } from '../modules/privileges/privilege.service';
-import { toPryvPermissions } from '../modules/privileges/pryv-permissions';
+import type { PasswordHasher } from '../../auth/passwords';
+import { DEVICE_ID_PATTERN, generateDeviceId, generateToken, hashToken } from '../../auth/tokens';
+import type { LimiterSpec } from '../../auth/rate-limits';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { PrivilegeService } from '../privileges/privilege.service';
+import { toPryvPermissions } from '../privileges/pryv-permissions';
 
 /** Creates a session token for `user` in `em` (flushed by the caller's transaction). */
 export function issueToken(em: EntityManager, user: User, lifetimeSeconds: number, deviceName?: string | null, deviceId?: string | null) {
