@@ -31,6 +31,13 @@ module.exports = {
       to: { path: '^src/modules/' },
     },
     {
+      name: 'db-below-domain',
+      comment: 'src/db is the storage layer: the wiring hands it the entity list, so it imports no domain, auth, GraphQL or REST code.',
+      severity: 'error',
+      from: { path: '^src/db/' },
+      to: { path: '^src/(modules|auth|graphql|rest|permissions)/' },
+    },
+    {
       name: 'shared-is-a-leaf',
       comment: 'src/shared is vocabulary every layer may read: it imports nothing of Gatehouse but errors.',
       severity: 'error',

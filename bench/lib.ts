@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { createOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { ensureBuiltInRoles } from '../src/modules/roles/role.service';
 
 export const ROOT = join(__dirname, '..');
@@ -22,7 +23,7 @@ export function build(): void {
 export async function seedUsers(dbFile: string, count: number): Promise<number> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
   const started = Date.now();
-  const orm = await createOrm({ driver: 'sqlite', dbName: dbFile }, { migrate: true });
+  const orm = await createOrm({ driver: 'sqlite', dbName: dbFile }, { entities: ENTITIES, migrate: true });
   await ensureBuiltInRoles(orm.em.fork());
   const knex = (orm.em as SqlEntityManager).getKnex();
   const now = Date.now();

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import type { Knex } from '@mikro-orm/knex';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { createOrm } from '../src/db/orm';
+import { ENTITIES } from '../src/modules/entities';
 import { ensureBuiltInRoles } from '../src/modules/roles/role.service';
 
 export interface DatasetSize {
@@ -37,7 +38,7 @@ const ACTIONS = ['user.create', 'user.update', 'user.deactivate', 'report.state'
 export async function seedDataset(dbFile: string, size: DatasetSize): Promise<number> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
   const started = Date.now();
-  const orm = await createOrm({ driver: 'sqlite', dbName: dbFile }, { migrate: true });
+  const orm = await createOrm({ driver: 'sqlite', dbName: dbFile }, { entities: ENTITIES, migrate: true });
   await ensureBuiltInRoles(orm.em.fork());
   const knex = (orm.em as SqlEntityManager).getKnex();
   const now = Date.now() - size.users * 1000;

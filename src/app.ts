@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { Metrics, metricsAllowed } from './observability/metrics';
 import { mountExplorer } from './explorer';
 import { openApiDocument } from './rest/openapi';
+import { ENTITIES } from './modules/entities';
 import { API_DOCUMENTS } from './rest/documents';
 import { VERSION } from './modules/process/process.service';
 
@@ -123,7 +124,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     if (body === '' || body.length === 0) return done(null, undefined);
     return jsonParser(req, String(body), done);
   });
-  const orm = opts.orm ?? (await createOrm(config.database, { migrate: config.migrate }));
+  const orm = opts.orm ?? (await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate }));
   const writer = (orm.em as SqlEntityManager).getKnex();
   // Hot reads on a SQLite file go through their own small pool: in WAL mode readers do not wait for the
   // single writer connection the ORM keeps (an in-memory database exists on one connection only).

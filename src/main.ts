@@ -8,6 +8,7 @@ import { createOrm } from './db/orm';
 import { printSchemaSdl } from './graphql/schema';
 import { ensureAdminUser, setPasswordFromCli } from './modules/auth/auth.service';
 import { User } from './modules/users/user.entity';
+import { ENTITIES } from './modules/entities';
 import { PasswordHasher, PASSWORD_MIN_LENGTH } from './auth/passwords';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
 import { backup, BackupError, restore } from './db/backup';
@@ -45,7 +46,7 @@ program
   .description('apply pending migrations and exit')
   .action(async () => {
     const config = loadConfig();
-    const orm = await createOrm(config.database, { migrate: true });
+    const orm = await createOrm(config.database, { entities: ENTITIES, migrate: true });
     await orm.close(true);
     console.log('migrations applied');
   });
@@ -57,7 +58,7 @@ program
     const config = loadConfig();
     const password = (await readStdin()).replace(/\r?\n$/, '');
     if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
-    const orm = await createOrm(config.database, { migrate: config.migrate });
+    const orm = await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate });
     try {
       const em = orm.em.fork();
       await ensureBuiltInRoles(em);
@@ -93,7 +94,7 @@ program
     const config = loadConfig();
     const password = (await readStdin()).replace(/\r?\n$/, '');
     if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
-    const orm = await createOrm(config.database, { migrate: config.migrate });
+    const orm = await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate });
     try {
       const done = await setPasswordFromCli(orm.em.fork(), new PasswordHasher(config.argon2, 1), username, password);
       if (!done) throw new ConfigError(`no user named ${username}`);
@@ -109,7 +110,7 @@ program
   .option('--json', 'one JSON array')
   .action(async (opts: { json?: boolean }) => {
     const config = loadConfig();
-    const orm = await createOrm(config.database, { migrate: config.migrate });
+    const orm = await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate });
     try {
       const users = await orm.em.fork().find(User, {}, { populate: ['roles'], orderBy: { id: 'asc' } });
       const rows = users.map((u) => ({

@@ -4,7 +4,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { DatabaseConfig } from '../config/config';
 import knexFactory from 'knex';
-import { ENTITIES } from './entities';
+import type { EntityClass } from '@mikro-orm/core';
 import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
 
 export type Orm = MikroORM;
@@ -46,9 +46,10 @@ export function sqliteReadPool(filename: string, size = 4) {
   });
 }
 
-export function ormOptions(db: DatabaseConfig, debug = false): Options {
+/** The entity classes come from the caller (the wiring passes the domain's list), so the database layer imports no domain code. */
+export function ormOptions(db: DatabaseConfig, entities: EntityClass<unknown>[], debug = false): Options {
   const common = {
-    entities: ENTITIES,
+    entities,
     extensions: [Migrator],
     debug,
     allowGlobalContext: false,
@@ -94,8 +95,8 @@ export function ormOptions(db: DatabaseConfig, debug = false): Options {
   } as Options;
 }
 
-export async function createOrm(db: DatabaseConfig, opts: { migrate?: boolean; debug?: boolean } = {}) {
-  const orm = await MikroORM.init(ormOptions(db, opts.debug));
+export async function createOrm(db: DatabaseConfig, opts: { entities: EntityClass<unknown>[]; migrate?: boolean; debug?: boolean }) {
+  const orm = await MikroORM.init(ormOptions(db, opts.entities, opts.debug));
   if (opts.migrate !== false) await orm.getMigrator().up();
   return orm;
 }

@@ -1,6 +1,6 @@
 import type { Viewer } from '../auth/authenticate';
 import { ForbiddenError } from '../errors/errors';
-import { holds, Privilege } from '../modules/privileges/privilege.enum';
+import { holds, Privilege } from '../shared/privileges';
 
 /**
  * Data-dependent permission checks that services run inside their transaction (the static map in

@@ -3,7 +3,7 @@ import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middlewar
 import type { Context } from '../graphql/context';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
-import { Privilege as P } from '../modules/privileges/privilege.enum';
+import { Privilege as P } from '../shared/privileges';
 import {
   type FieldCheck,
   can,

@@ -1,7 +1,7 @@
 import { rule } from 'graphql-shield';
 import type { Context } from '../graphql/context';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors/errors';
-import { holds, type Privilege } from '../modules/privileges/privilege.enum';
+import { holds, type Privilege } from '../shared/privileges';
 
 /*
  * One-sentence rules. Each depends on the viewer or the arguments, so each uses `no_cache`: shield's

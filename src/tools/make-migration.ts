@@ -6,7 +6,8 @@
  */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/core';
-import { ormOptions } from './orm';
+import { ormOptions } from '../db/orm';
+import { ENTITIES } from '../modules/entities';
 import { parseDatabaseUrl } from '../config/config';
 
 async function main() {
@@ -16,7 +17,7 @@ async function main() {
     driver === 'postgresql'
       ? parseDatabaseUrl(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
       : parseDatabaseUrl('sqlite::memory:');
-  const orm = await MikroORM.init(ormOptions(db));
+  const orm = await MikroORM.init(ormOptions(db, ENTITIES));
   const migrator = orm.getMigrator();
   if (!initial) await migrator.up();
   const result = initial ? await migrator.createInitialMigration() : await migrator.createMigration();
