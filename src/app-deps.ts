@@ -8,6 +8,10 @@ import type { Lifecycle } from './modules/process/process.service';
 import type { SettingsCache } from './modules/settings/settings.service';
 import type { JwtSigner } from './auth/jwt';
 import type { Metrics } from './observability/metrics';
+import type { Context, RequestInfo } from './modules/context';
+
+/** The request context, for the layers that run operations without building one themselves (REST rows, Socks). */
+export type { Context, RequestInfo };
 
 /** Process-wide singletons a request context borrows from. */
 export interface AppDeps {
@@ -21,4 +25,6 @@ export interface AppDeps {
   settingsCache: SettingsCache;
   jwt: JwtSigner;
   metrics: Metrics;
+  /** Builds a request's context exactly as /graphql does (the REST runner's way to one, without importing the domain). */
+  buildContext(req: RequestInfo): Promise<Context>;
 }

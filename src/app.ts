@@ -29,10 +29,10 @@ import { Db } from './db/db';
 import { createOrm, sqliteReadPool } from './db/orm';
 import { SqliteReader } from './db/sqlite-reader';
 import { createFormatError } from './errors/format-error';
-import { buildContext, type Context } from './graphql/context';
+import { buildContext, type Context } from './modules/context';
 import { QUERY_LIMITS } from './graphql/limits';
 import { badRequest, documentLiteralProblem, inputProblem, queryLimitErrors } from './graphql/request-guard';
-import { buildSchema } from './graphql/schema';
+import { buildSchema } from './schema';
 import { ensureBuiltInRoles } from './modules/roles/role.service';
 import { loadSettings, SettingsCache } from './modules/settings/settings.service';
 import { RateLimitedError } from './errors/errors';
@@ -143,6 +143,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const deps: AppDeps = {
     jwt,
     metrics,
+    buildContext: (req) => buildContext(deps, req),
     config,
     orm,
     db,

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { createOrm } from './db/orm';
-import { printSchemaSdl } from './graphql/schema';
+import { printSchemaSdl } from './schema';
 import { ensureAdminUser, setPasswordFromCli } from './modules/auth/auth.service';
 import { User } from './modules/users/user.entity';
 import { ENTITIES } from './modules/entities';

@@ -1,6 +1,6 @@
 import { IsolationLevel, type EntityManager } from '@mikro-orm/core';
 import { BadInputError, UnauthenticatedError } from '../errors/errors';
-import type { Context } from '../graphql/context';
+import type { Context } from './context';
 import type { Viewer } from '../auth/authenticate';
 import { MAX_BULK } from './users/user.inputs';
 

@@ -1,5 +1,5 @@
 import { AuthService } from './auth/auth.service';
-import type { Context } from '../graphql/context';
+import type { Context } from './context';
 import { AuditService } from './audit/audit.service';
 import { GroupService } from './groups/group.service';
 import { UserPrivilegeService } from './privileges/privilege.service';

@@ -1,6 +1,6 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
-import type { Context } from '../graphql/context';
+import type { Context } from './rules';
 import { allow, deny, shield, type IRules } from 'graphql-shield';
 import { ForbiddenError } from '../errors/errors';
 import { Privilege as P } from '../shared/privileges';

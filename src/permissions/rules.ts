@@ -1,5 +1,21 @@
 import { rule } from 'graphql-shield';
-import type { Context } from '../graphql/context';
+import type { Viewer } from '../auth/authenticate';
+import type { Db } from '../db/db';
+
+/**
+ * What the rules read of a request's context. The domain's request context has all of it; the rules
+ * name only this, so the permission layer does not depend on the domain.
+ */
+export interface Context {
+  viewer: Viewer | null;
+  authError: 'invalid_token' | null;
+  /** The account a login or registration in this request signed in. */
+  signedIn: { userId: number | null };
+  /** Accounts this request created. */
+  createdUserIds: ReadonlySet<number>;
+  db: Db;
+  loaders: { groupById: { load(id: number): Promise<{ ownerId: number | null } | null | undefined> } };
+}
 import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors/errors';
 import { holds, type Privilege } from '../shared/privileges';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps';
 import type { Config } from '../config/config';
 import { AppError, type ErrorCode } from '../errors/errors';
-import type { Context } from '../graphql/context';
+import type { Context } from '../app-deps';
 import { runOperation } from './run-operation';
 import {
   Answer,

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ApolloServer } from '@apollo/server';
 import type { AppDeps } from '../app-deps';
 import { isErrorCode } from '../errors/errors';
-import { buildContext, type Context } from '../graphql/context';
+import type { Context } from '../app-deps';
 import type { OperationError, RouteRow } from './route';
 
 export interface OperationOutcome<TData> {
@@ -35,7 +35,7 @@ export async function runOperation<TData, TVars>(
   row: Pick<RouteRow<TData, TVars>, 'operation'>,
   variables: TVars,
 ): Promise<OperationOutcome<TData>> {
-  const contextValue = await buildContext(deps, { token, ip: req.ip, log: req.log, internal: true });
+  const contextValue = await deps.buildContext({ token, ip: req.ip, log: req.log, internal: true });
   const response = await apollo.executeOperation<TData>(
     { query: queryText(row.operation), variables: variables as Record<string, unknown> },
     { contextValue },

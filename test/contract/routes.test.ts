@@ -67,7 +67,7 @@ describe('REST route coverage', () => {
 });
 
 describe('the layering (dependency-cruiser, .dependency-cruiser.js)', () => {
-  it('holds over src: the REST layer imports no domain, database, permission, auth or ORM code; the domain no wiring; no run-time cycles', () => {
+  it('holds over src: the REST layer imports no domain, database, permission, auth or ORM code; the domain no wiring; no run-time cycles; no cycles between folders', () => {
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const root = join(__dirname, '../..');
     const out = execFileSync(
@@ -85,9 +85,33 @@ describe('the layering (dependency-cruiser, .dependency-cruiser.js)', () => {
         encoding: 'utf8',
       },
     );
-    const result = JSON.parse(out) as { summary: { violations: unknown[]; totalCruised: number } };
+    const result = JSON.parse(out) as {
+      summary: { violations: unknown[]; totalCruised: number };
+      modules: Array<{ source: string; dependencies: Array<{ resolved: string }> }>;
+    };
     expect(result.summary.violations).toEqual([]);
     expect(result.summary.totalCruised).toBeGreaterThan(100);
+
+    // No cycles between folders (src/<folder>/…), type imports included; the files at src/'s root are the wiring.
+    const folder = (path: string) => /^src\/([^/]+)\//.exec(path)?.[1];
+    const edges = new Map<string, Set<string>>();
+    for (const m of result.modules) {
+      const from = folder(m.source);
+      for (const d of m.dependencies) {
+        const to = folder(d.resolved);
+        if (from && to && from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    expect(edges.size).toBeGreaterThan(5);
+    const cycles: string[] = [];
+    const visit = (node: string, path: string[]) => {
+      for (const next of edges.get(node) ?? []) {
+        if (path.includes(next)) cycles.push([...path.slice(path.indexOf(next)), next].join(' → '));
+        else visit(next, [...path, next]);
+      }
+    };
+    for (const start of edges.keys()) visit(start, [start]);
+    expect(cycles).toEqual([]);
   });
 });
 

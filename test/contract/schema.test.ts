@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printSchemaSdl } from '../../src/graphql/schema';
+import { printSchemaSdl } from '../../src/schema';
 
 describe('schema.graphql', () => {
   it('is what the code emits (run `npm run schema:emit` after changing the schema)', () => {

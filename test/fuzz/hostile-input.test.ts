@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLInputType } from 'graphql';
-import { buildBaseSchema } from '../../src/graphql/schema';
+import { buildBaseSchema } from '../../src/schema';
 import type { Dialect } from '../../src/rest/dialect';
 import { mastodonApiDialect, oauthDialect } from '../../src/rest/mastodon';
 import { matrixClientDialect } from '../../src/rest/matrix';

@@ -1,6 +1,6 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, ID, InputType, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../graphql/context';
+import type { Context } from '../context';
 import { Connection, PageArgs, pageRequest, toPage } from '../../graphql/pagination';
 import { parseId } from '../base.service';
 import { AuditEntry } from './audit-entry.entity';

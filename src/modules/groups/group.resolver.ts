@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
-import type { GroupRecord } from '../../graphql/loaders';
+import type { Context } from '../context';
+import type { GroupRecord } from '../loaders';
 import { PageArgs } from '../../graphql/pagination';
 import { User } from '../users/user.entity';
 import { Group } from './group.entity';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors/errors';
 import { likeContains } from '../../db/db';
-import { GROUP_COLUMNS, mapGroupRow, type GroupRecord } from '../../graphql/loaders';
+import { GROUP_COLUMNS, mapGroupRow, type GroupRecord } from '../loaders';
 import { pageRequest, toPage, type PageArgs } from '../../graphql/pagination';
 import { subject } from '../audit/audit.service';
 import { BaseService, parseId, parseIds } from '../base.service';

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
+import type { Context } from '../context';
 import { Connection, PageArgs } from '../../graphql/pagination';
 import { Invite, InviteType, inviteState, inviteType } from './invite.entity';
 import { CreateInviteInput, InviteFilter, UpdateInviteInput } from './invite.inputs';

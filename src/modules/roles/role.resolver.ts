@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../graphql/context';
+import type { Context } from '../context';
 import { User } from '../users/user.entity';
 import { Role } from './role.entity';
 import { CreateRoleInput, UpdateRoleInput } from './role.inputs';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/errors';
-import { mapRoleRow, ROLE_COLUMNS, type RoleRecord } from '../../graphql/loaders';
+import { mapRoleRow, ROLE_COLUMNS, type RoleRecord } from '../loaders';
 import { assertCanGrant, assertMayHandleGrant } from '../../permissions/guards';
 import { subject } from '../audit/audit.service';
 import { BaseService, parseId, parseIds } from '../base.service';

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { VERSION } from '../process/process.service';
-import type { Context } from '../../graphql/context';
+import type { Context } from '../context';
 
 @ObjectType({ description: 'What any client may know about this server before signing in.' })
 export class ServerInfo {

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../graphql/context';
+import type { Context } from '../context';
 import { PageArgs } from '../../graphql/pagination';
 import { Group } from '../groups/group.entity';
 import { Privilege } from '../privileges/privilege.enum';

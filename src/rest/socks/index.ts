@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppDeps } from '../../app-deps';
 import { bearerToken } from '../../shared/bearer';
-import type { Context } from '../../graphql/context';
+import type { Context } from '../../app-deps';
 import * as ops from '../operations/__generated__/operations';
 import { runOperation } from '../run-operation';
 import { MESSAGES, SocksInputError, type MessageRow, type SocksSession } from './messages';

@@ -1,7 +1,7 @@
 import { AuditLogDocument, CreateUsersDocument, DeactivateUsersDocument, TagUsersDocument } from '../../__generated__/operations';
 import { codes, gql, startTestApp, type TestApp } from '../../helpers/app';
 import { createUser, type Actor } from '../../helpers/factories';
-import { buildBaseSchema } from '../../../src/graphql/schema';
+import { buildBaseSchema } from '../../../src/schema';
 
 describe('audit log', () => {
   let t: TestApp;

@@ -10,7 +10,7 @@ import {
   type GraphQLField,
   type GraphQLInputType,
 } from 'graphql';
-import { buildBaseSchema } from '../../../src/graphql/schema';
+import { buildBaseSchema } from '../../../src/schema';
 import { CONCRETE_PRIVILEGES, Privilege } from '../../../src/modules/privileges/privilege.enum';
 import { mutationRules, queryRules } from '../../../src/permissions/permissions';
 import { gql, startTestApp, type GqlResponse, type TestApp } from '../../helpers/app';

@@ -2,10 +2,10 @@ import DataLoader from 'dataloader';
 import { placeholders, type Db } from '../db/db';
 import { toDate } from '../db/rows';
 import { decodeStringSet } from '../db/string-set.type';
-import type { Group } from '../modules/groups/group.entity';
-import type { Role } from '../modules/roles/role.entity';
-import type { ReportNote } from '../modules/reports/report.entity';
-import { findUsersByIds, mapUserRow, USER_COLUMNS, type UserRecord } from '../modules/users/user.queries';
+import type { Group } from './groups/group.entity';
+import type { Role } from './roles/role.entity';
+import type { ReportNote } from './reports/report.entity';
+import { findUsersByIds, mapUserRow, USER_COLUMNS, type UserRecord } from './users/user.queries';
 import { toBool } from '../db/rows';
 
 export type RoleRecord = Role;

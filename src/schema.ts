@@ -2,20 +2,20 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { applyMiddleware } from 'graphql-middleware';
 import { validateOrReject, type ValidatorOptions } from 'class-validator';
 import { ArgumentValidationError, buildSchemaSync } from 'type-graphql';
-import { AuditResolver } from '../modules/audit/audit.resolver';
-import { GroupResolver } from '../modules/groups/group.resolver';
-import { PrivilegeResolver } from '../modules/privileges/privilege.resolver';
-import { RoleResolver } from '../modules/roles/role.resolver';
-import { UserResolver } from '../modules/users/user.resolver';
-import { InviteResolver } from '../modules/invites/invite.resolver';
-import { ReportGroupResolver, ReportNoteResolver, ReportResolver } from '../modules/reports/report.resolver';
-import { SettingsResolver } from '../modules/settings/settings.resolver';
-import { ProcessResolver } from '../modules/process/process.resolver';
-import { KvResolver } from '../modules/kv/kv.resolver';
-import { ClientAppResolver } from '../modules/clients/client-app.resolver';
-import { AccountResolver } from '../modules/users/account.resolver';
-import { ServerInfoResolver } from '../modules/settings/server-info.resolver';
-import { permissions } from '../permissions/permissions';
+import { AuditResolver } from './modules/audit/audit.resolver';
+import { GroupResolver } from './modules/groups/group.resolver';
+import { PrivilegeResolver } from './modules/privileges/privilege.resolver';
+import { RoleResolver } from './modules/roles/role.resolver';
+import { UserResolver } from './modules/users/user.resolver';
+import { InviteResolver } from './modules/invites/invite.resolver';
+import { ReportGroupResolver, ReportNoteResolver, ReportResolver } from './modules/reports/report.resolver';
+import { SettingsResolver } from './modules/settings/settings.resolver';
+import { ProcessResolver } from './modules/process/process.resolver';
+import { KvResolver } from './modules/kv/kv.resolver';
+import { ClientAppResolver } from './modules/clients/client-app.resolver';
+import { AccountResolver } from './modules/users/account.resolver';
+import { ServerInfoResolver } from './modules/settings/server-info.resolver';
+import { permissions } from './permissions/permissions';
 
 export const RESOLVERS = [
   UserResolver,

@@ -4,9 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../app-deps';
 import { authenticate, type Viewer } from '../auth/authenticate';
 import { Loaders } from './loaders';
-import { Services } from '../modules/services';
-import { loadSettings } from '../modules/settings/settings.service';
-import type { Settings } from '../modules/settings/settings.schema';
+import { Services } from './services';
+import { loadSettings } from './settings/settings.service';
+import type { Settings } from './settings/settings.schema';
 
 export interface Context {
   viewer: Viewer | null;
