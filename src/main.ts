@@ -2,8 +2,9 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import type { EntityManager } from '@mikro-orm/core';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, type Config } from './config/config';
 import { createOrm } from './db/orm';
 import { printSchemaSdl } from './schema';
 import { ensureAdminUser, setPasswordFromCli } from './modules/auth/auth.service';
@@ -17,6 +18,24 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A password from standard input (one trailing newline dropped), refused when too short. */
+async function passwordFromStdin(): Promise<string> {
+  const password = (await readStdin()).replace(/\r?\n$/, '');
+  if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
+  return password;
+}
+
+/** Runs `fn` with an entity manager on the configured database (migrated unless GATEHOUSE_MIGRATE=false), then closes it. */
+async function withDatabase<T>(fn: (em: EntityManager, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const orm = await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate });
+  try {
+    return await fn(orm.em.fork(), config);
+  } finally {
+    await orm.close(true);
+  }
 }
 
 const program = new Command().name('gatehouse').description('Gatehouse: a GraphQL admin gateway for user management and moderation');
@@ -55,18 +74,12 @@ program
   .command('create-admin <username>')
   .description('create a user holding the built-in admin role; the password is read from standard input')
   .action(async (username: string) => {
-    const config = loadConfig();
-    const password = (await readStdin()).replace(/\r?\n$/, '');
-    if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
-    const orm = await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate });
-    try {
-      const em = orm.em.fork();
+    const password = await passwordFromStdin();
+    const outcome = await withDatabase(async (em, config) => {
       await ensureBuiltInRoles(em);
-      const outcome = await ensureAdminUser(em, new PasswordHasher(config.argon2, 1), { username, password });
-      console.log(outcome === 'created' ? `created administrator ${username}` : `a user named ${username} already exists; nothing changed`);
-    } finally {
-      await orm.close(true);
-    }
+      return ensureAdminUser(em, new PasswordHasher(config.argon2, 1), { username, password });
+    });
+    console.log(outcome === 'created' ? `created administrator ${username}` : `a user named ${username} already exists; nothing changed`);
   });
 
 program
@@ -91,17 +104,10 @@ program
   .command('reset-password <username>')
   .description("set a user's password, read from standard input; ends the user's sessions (audited)")
   .action(async (username: string) => {
-    const config = loadConfig();
-    const password = (await readStdin()).replace(/\r?\n$/, '');
-    if (password.length < PASSWORD_MIN_LENGTH) throw new ConfigError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`);
-    const orm = await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate });
-    try {
-      const done = await setPasswordFromCli(orm.em.fork(), new PasswordHasher(config.argon2, 1), username, password);
-      if (!done) throw new ConfigError(`no user named ${username}`);
-      console.log(`password of ${username} set; their sessions ended`);
-    } finally {
-      await orm.close(true);
-    }
+    const password = await passwordFromStdin();
+    const done = await withDatabase((em, config) => setPasswordFromCli(em, new PasswordHasher(config.argon2, 1), username, password));
+    if (!done) throw new ConfigError(`no user named ${username}`);
+    console.log(`password of ${username} set; their sessions ended`);
   });
 
 program
@@ -109,10 +115,8 @@ program
   .description('print the users: username, active, roles, direct privileges, created (--json for one JSON array)')
   .option('--json', 'one JSON array')
   .action(async (opts: { json?: boolean }) => {
-    const config = loadConfig();
-    const orm = await createOrm(config.database, { entities: ENTITIES, migrate: config.migrate });
-    try {
-      const users = await orm.em.fork().find(User, {}, { populate: ['roles'], orderBy: { id: 'asc' } });
+    await withDatabase(async (em) => {
+      const users = await em.find(User, {}, { populate: ['roles'], orderBy: { id: 'asc' } });
       const rows = users.map((u) => ({
         username: u.username,
         active: u.active,
@@ -128,9 +132,7 @@ program
               '\t',
             ),
           );
-    } finally {
-      await orm.close(true);
-    }
+    });
   });
 
 program
