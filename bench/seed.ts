@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { rmSync } from 'node:fs';
 import type { Knex } from '@mikro-orm/knex';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { DatabaseConfig } from '../src/config/config';
 import { createOrm } from '../src/db/orm';
 import { ENTITIES } from '../src/modules/entities';
 import { ensureBuiltInRoles } from '../src/modules/roles/role.service';
@@ -34,14 +35,19 @@ async function insertMany(trx: Knex.Transaction, table: string, count: number, m
 
 const ACTIONS = ['user.create', 'user.update', 'user.deactivate', 'report.state', 'invite.create', 'settings.patch', 'session.login'];
 
-/** Creates (or replaces) the database file; answers the seeding time in ms. */
-export async function seedDataset(dbFile: string, size: DatasetSize): Promise<number> {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+/**
+ * Fills a new database (a SQLite file, replaced if present, or an empty PostgreSQL database) and answers
+ * the seeding time in ms.
+ */
+export async function seedDataset(database: DatabaseConfig, size: DatasetSize): Promise<number> {
+  if (database.driver === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(database.dbName + suffix, { force: true });
   const started = Date.now();
-  const orm = await createOrm({ driver: 'sqlite', dbName: dbFile }, { entities: ENTITIES, migrate: true });
+  const orm = await createOrm(database, { entities: ENTITIES, migrate: true });
   await ensureBuiltInRoles(orm.em.fork());
   const knex = (orm.em as SqlEntityManager).getKnex();
-  const now = Date.now() - size.users * 1000;
+  const base = Date.now() - size.users * 1000;
+  // SQLite columns hold MikroORM's epoch milliseconds, PostgreSQL's are timestamptz.
+  const at = (offset: number) => (database.driver === 'sqlite' ? base + offset : new Date(base + offset));
   await knex.transaction(async (trx) => {
     await insertMany(trx, 'users', size.users, (j) => ({
       username: `user${String(j).padStart(7, '0')}`,
@@ -49,8 +55,8 @@ export async function seedDataset(dbFile: string, size: DatasetSize): Promise<nu
       display_name: `User ${j}`,
       privileges: '',
       tags: j % 10 === 0 ? ',bench,' : '',
-      created_at: now + j,
-      updated_at: now + j,
+      created_at: at(j),
+      updated_at: at(j),
     }));
     if (size.groups === 0) return;
     // Users 1..n; roles: the two built-ins plus three custom ones.
@@ -59,8 +65,8 @@ export async function seedDataset(dbFile: string, size: DatasetSize): Promise<nu
       description: `Team ${r}`,
       privileges: [',VIEW_USERS,', ',MODERATE_REPORTS,', ''][r],
       built_in: false,
-      created_at: now,
-      updated_at: now,
+      created_at: at(0),
+      updated_at: at(0),
     }));
     const roleIds = ((await trx('roles').select('id')) as Array<{ id: number }>).map((r) => r.id);
     await insertMany(trx, 'user_roles', size.users, (j) => ({ user_id: j + 1, role_id: roleIds[j % roleIds.length] }));
@@ -68,14 +74,14 @@ export async function seedDataset(dbFile: string, size: DatasetSize): Promise<nu
       name: `group-${g}`,
       description: `Group ${g}`,
       owner_id: g + 1,
-      created_at: now,
-      updated_at: now,
+      created_at: at(0),
+      updated_at: at(0),
     }));
     // Every user in two groups.
     await insertMany(trx, 'group_members', size.users * 2, (k) => ({
       group_id: ((k * 7) % size.groups) + 1,
       user_id: (k >> 1) + 1,
-      created_at: now,
+      created_at: at(0),
     }));
     await insertMany(trx, 'invites', size.invites, (i) => ({
       token: `bench-invite-${i}`,
@@ -83,10 +89,10 @@ export async function seedDataset(dbFile: string, size: DatasetSize): Promise<nu
       max_uses: i % 3 === 0 ? null : 1,
       uses: 0,
       grant_privileges: '',
-      grant_roles: '',
+      grant_role_ids: '',
       created_by_id: 1,
       created_by_username: 'user0000000',
-      created_at: now + i,
+      created_at: at(i),
     }));
     await insertMany(trx, 'reports', size.reports, (i) => ({
       reporter_id: (i % size.users) + 1,
@@ -94,15 +100,15 @@ export async function seedDataset(dbFile: string, size: DatasetSize): Promise<nu
       content: JSON.stringify([{ id: `status-${i}`, uri: `https://bench.example/s/${i}`, text: `reported text ${i}` }]),
       comment: `comment ${i}`,
       state: ['open', 'closed', 'resolved'][i % 3],
-      created_at: now + i,
-      updated_at: now + i,
+      created_at: at(i),
+      updated_at: at(i),
     }));
     await insertMany(trx, 'report_notes', size.reports * 2, (i) => ({
       report_id: (i >> 1) + 1,
       author_id: 1,
       author_username: 'user0000000',
       content: `note ${i}`,
-      created_at: now + i,
+      created_at: at(i),
     }));
     await insertMany(trx, 'audit_entries', size.auditEntries, (i) => {
       const u = (i % size.users) + 1;
@@ -113,10 +119,11 @@ export async function seedDataset(dbFile: string, size: DatasetSize): Promise<nu
         subjects: JSON.stringify([{ type: 'user', id: String(u), name: `user${String(u - 1).padStart(7, '0')}` }]),
         data: null,
         message: `bench entry ${i}`,
-        created_at: now + i,
+        created_at: at(i),
       };
     });
   });
+  if (database.driver === 'postgresql') await knex.raw('ANALYZE');
   await orm.close(true);
   return Date.now() - started;
 }

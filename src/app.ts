@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { OperationExecutor } from './graphql/executor';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -231,8 +232,12 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       ? ApolloServerPluginLandingPageDisabled()
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
   ];
+  const executor = new OperationExecutor(buildSchema(), config.graphqlExecutor === 'compiled', (path) =>
+    metrics.executions.inc({ path }),
+  );
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
+    // The executable schema comes through the executor (Apollo's gateway interface is how it takes one).
+    gateway: executor.gateway(),
     plugins,
     introspection: !config.production,
     csrfPrevention: true,

@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
   METRICS_ALLOW: z.string().default('127.0.0.1,::1,::ffff:127.0.0.1'),
   EXPLORER: z.enum(['true', 'false']).optional(),
+  GRAPHQL_EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
 });
 
@@ -71,6 +72,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** GraphiQL at /explorer (default: on outside production). */
   explorer: boolean;
+  /** Query operations compiled by graphql-jit where exactly equivalent (default), or every operation on graphql-js. */
+  graphqlExecutor: 'compiled' | 'graphql-js';
   /** Who may read /metrics: the bearer token when set, else these client addresses. */
   metrics: { token?: string; allow: string[] };
   /** argon2id cost; lowered only by tests (never below OWASP outside them). */
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     socksIdleSeconds: e.SOCKS_IDLE_SECONDS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     explorer: e.EXPLORER === undefined ? e.NODE_ENV !== 'production' : e.EXPLORER === 'true',
+    graphqlExecutor: e.GRAPHQL_EXECUTOR,
     metrics: {
       token: e.METRICS_TOKEN,
       allow: e.METRICS_ALLOW.split(',')

@@ -46,6 +46,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly executions = new Counter({
+    name: 'gatehouse_graphql_executions_total',
+    help: 'GraphQL operations executed, by executor path: compiled (graphql-jit), or the reason graphql-js ran it.',
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  });
+
   readonly loginFailures = new Counter({
     name: 'gatehouse_login_failures_total',
     help: 'Sign-ins refused for a wrong password or an unknown or deactivated account.',
