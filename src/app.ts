@@ -232,9 +232,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       ? ApolloServerPluginLandingPageDisabled()
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
   ];
-  const executor = new OperationExecutor(buildSchema(), config.graphqlExecutor === 'compiled', (path) =>
-    metrics.executions.inc({ path }),
-  );
+  const executor = new OperationExecutor(buildSchema(), config.graphqlExecutor === 'compiled', (path) => metrics.executions.inc({ path }));
   const apollo = new ApolloServer<Context>({
     // The executable schema comes through the executor (Apollo's gateway interface is how it takes one).
     gateway: executor.gateway(),
