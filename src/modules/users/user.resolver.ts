@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { selectionOf } from '../../graphql/selection';
 import type { Context } from '../context';
 import { PageArgs } from '../../graphql/pagination';
 import { Group } from '../groups/group.entity';
@@ -8,7 +10,7 @@ import { Role } from '../roles/role.entity';
 import { User } from './user.entity';
 import { CreateUserInput, UpdateUserInput, UserFilter } from './user.inputs';
 import { RegisterInput } from './registration.service';
-import type { UserRecord } from './user.queries';
+import { userPageShape, type UserRecord } from './user.queries';
 import { AuthPayload, CurrentSession, Deactivation, UserConnection } from './user.types';
 import { TokenFormat } from '../auth/auth.service';
 
@@ -50,8 +52,11 @@ export class UserResolver {
       description: 'Newest account first (Akkoma’s admin list order); cursors follow it.',
     })
     newestFirst?: boolean,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    const { nodes, pageInfo, count } = await services.users.list(filter, page, newestFirst);
+    // Only the columns and relations the client selected under `nodes`, in one statement.
+    const shape = info ? userPageShape(selectionOf(info).get('nodes')) : undefined;
+    const { nodes, pageInfo, count } = await services.users.list(filter, page, newestFirst, shape);
     return new UserConnection(nodes as User[], pageInfo, count);
   }
 
@@ -74,12 +79,12 @@ export class UserResolver {
 
   @FieldResolver(() => [Role])
   roles(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
-    return loaders.rolesByUser.load(user.id);
+    return user.embedded?.roles ?? loaders.rolesByUser.load(user.id);
   }
 
   @FieldResolver(() => [Group])
   groups(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
-    return loaders.groupsByUser.load(user.id);
+    return user.embedded?.groups ?? loaders.groupsByUser.load(user.id);
   }
 
   @FieldResolver(() => [Privilege], {

@@ -12,7 +12,7 @@ import { assertCanActFor, assertCanActOn, assertCanDelete, assertCanGrant } from
 import { resolveOpenReports } from '../reports/report.service';
 import { User } from './user.entity';
 import { MAX_BULK, TAG_PATTERN, UpdateUserInput, type CreateUserInput, type UserFilter } from './user.inputs';
-import { findUserByUsername, listUsers, type UserRecord } from './user.queries';
+import { findUserByUsername, listUsers, type UserPageShape, type UserRecord } from './user.queries';
 
 /** Users: accounts, their activation state and tags. Every change is one transaction with its audit entry. */
 export class UserService extends BaseService {
@@ -44,7 +44,12 @@ export class UserService extends BaseService {
     );
   }
 
-  async list(filter: (UserFilter & { usernames?: string[] | null }) | null | undefined, args: PageArgs, newestFirst = false) {
+  async list(
+    filter: (UserFilter & { usernames?: string[] | null }) | null | undefined,
+    args: PageArgs,
+    newestFirst = false,
+    shape?: UserPageShape,
+  ) {
     const page = pageRequest(args);
     if (filter?.usernames && filter.usernames.length > MAX_BULK)
       throw new BadInputError(`usernames may hold at most ${MAX_BULK} items.`, 'usernames');
@@ -53,6 +58,7 @@ export class UserService extends BaseService {
       { ...filter, groupId: filter?.group != null ? parseId(filter.group, 'filter.group') : null },
       page,
       newestFirst,
+      shape,
     );
     return { ...toPage(rows, page.limit), count };
   }
