@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { selectionOf } from '../../graphql/selection';
+import { selectionOf, type Selection } from '../../graphql/selection';
+import { normalizePrivileges } from '../../shared/privileges';
 import type { Context } from '../context';
 import { PageArgs } from '../../graphql/pagination';
 import { Group } from '../groups/group.entity';
@@ -17,8 +18,8 @@ import { TokenFormat } from '../auth/auth.service';
 @Resolver(() => User)
 export class UserResolver {
   @Query(() => User, { nullable: true, description: 'The signed-in user, or null when anonymous.' })
-  viewer(@Ctx() { services }: Context) {
-    return services.users.viewerRecord();
+  viewer(@Ctx() { services }: Context, @Info() info?: GraphQLResolveInfo) {
+    return services.users.viewerRecord(info ? selectionOf(info) : undefined);
   }
 
   @Query(() => CurrentSession, { description: 'The session (token) this request is made with.' })
@@ -90,7 +91,10 @@ export class UserResolver {
   @FieldResolver(() => [Privilege], {
     description: 'Effective privileges: direct ∪ every role’s; ["ALL"] when ALL is held (it implies every other).',
   })
-  async privileges(@Root() user: UserRecord, @Ctx() { loaders }: Context) {
+  async privileges(@Root() user: UserRecord, @Ctx() { loaders, viewer }: Context, @Info() info?: GraphQLResolveInfo) {
+    // In a query (nothing changes during it) the signed-in user's own effective privileges are the ones
+    // authentication read with the token, from the same rows.
+    if (viewer && viewer.id === user.id && info?.operation.operation === 'query') return normalizePrivileges(viewer.privileges);
     const roles = await loaders.rolesByUser.load(user.id);
     return PrivilegeService.effective(
       user.privileges,

@@ -13,8 +13,12 @@ import { resolveOpenReports } from '../reports/report.service';
 import { User } from './user.entity';
 import { MAX_BULK, TAG_PATTERN, UpdateUserInput, type CreateUserInput, type UserFilter } from './user.inputs';
 import { findUserByUsername, listUsers, type UserPageShape, type UserRecord } from './user.queries';
+import type { Selection } from '../../graphql/selection';
 
 /** Users: accounts, their activation state and tags. Every change is one transaction with its audit entry. */
+/** Viewer fields answered from authentication (`User.privileges` reads the viewer's set in a query). */
+const FROM_AUTHENTICATION = new Set(['__typename', 'id', 'username', 'matrixId', 'privileges']);
+
 export class UserService extends BaseService {
   async get(id: string): Promise<UserRecord> {
     const user = await this.ctx.loaders.userById.load(parseId(id));
@@ -348,9 +352,13 @@ export class UserService extends BaseService {
   }
 
   /** The viewer's own record; null when anonymous. */
-  async viewerRecord(): Promise<UserRecord | null> {
+  async viewerRecord(selection?: Selection): Promise<UserRecord | null> {
     const v = this.ctx.viewer;
     if (!v) return null;
+    // What authentication already read (id, username, effective privileges) needs no second read.
+    if (selection && [...selection.keys()].every((f) => FROM_AUTHENTICATION.has(f))) {
+      return { id: v.id, username: v.username } as UserRecord;
+    }
     const user = await this.ctx.loaders.userById.load(v.id);
     if (!user) throw new UnauthenticatedError();
     return user;

@@ -3,7 +3,9 @@ import { OperationExecutor, type ExecutionPath } from '../../../src/graphql/exec
 import { buildSchema } from '../../../src/schema';
 import { gql, startTestApp, type TestApp } from '../../helpers/app';
 import { createGroup, createUser, type Actor } from '../../helpers/factories';
-import { LoginDocument } from '../../__generated__/operations';
+import { LoginDocument, SetUserPrivilegesDocument } from '../../__generated__/operations';
+import { Privilege } from '../../../src/shared/privileges';
+import { PrivilegeChangeMode } from '../../../src/modules/privileges/privilege.service';
 
 /**
  * The compiled executor (graphql-jit) runs query operations only where it answers exactly what
@@ -139,5 +141,63 @@ describe('the compiled executor', () => {
     expect(await viewer.json()).toEqual({ data: { viewer: { username: 'exec-admin' } } });
     expect(await metric('compiled')).toBe(compiledBefore + 1);
     expect(await metric('mutation')).toBe(mutationBefore + 1);
+  });
+
+  it('reads a page in one statement for roles and groups, and a selection it cannot narrow with the loaders, with the same answer', async () => {
+    const statements: string[] = [];
+    const db = t.app.deps.db;
+    const rows = db.rows.bind(db);
+    db.rows = (async (sql: string, bindings: readonly unknown[]) => {
+      statements.push(sql);
+      return rows(sql, bindings);
+    }) as typeof db.rows;
+    try {
+      const narrow = await both(admin.token, 'query { users(first: 8) { nodes { id username roles { name } groups { name } } } }', {});
+      const wide = await both(
+        admin.token,
+        'query { users(first: 8) { nodes { id username roles { name members { username } } groups { name memberCount } } } }',
+        {},
+      );
+      expect(narrow.compiled).toEqual(narrow.reference);
+      expect(wide.compiled).toEqual(wide.reference);
+      const page = (d: unknown) =>
+        (d as { data: { users: { nodes: Array<{ username: string; roles: Array<{ name: string }>; groups: Array<{ name: string }> }> } } })
+          .data.users.nodes;
+      // The same users, roles and groups, in the same order, whichever way they were read.
+      expect(page(narrow.compiled).map((u) => [u.username, u.roles.map((r) => r.name), u.groups.map((g) => g.name)])).toEqual(
+        page(wide.compiled).map((u) => [u.username, u.roles.map((r) => r.name), u.groups.map((g) => g.name)]),
+      );
+      expect(page(narrow.compiled).some((u) => u.groups.length > 0 && u.roles.length > 0)).toBe(true);
+    } finally {
+      db.rows = rows;
+    }
+    const pageStatements = statements.filter((s) => /from users u/.test(s));
+    expect(pageStatements.some((s) => s.includes('embedded_roles') && s.includes('embedded_groups') && !s.includes('u.email'))).toBe(true);
+    // No relation statement for the narrow page: two page reads per executor, relations inside.
+    expect(statements.filter((s) => /from user_roles ur join roles r/.test(s)).length).toBe(2);
+  });
+
+  it("answers the viewer's own privileges from authentication in a query, and from the database after a change in a mutation", async () => {
+    const self = await createUser(t, { username: 'exec-self', privileges: ['GRANT_PRIVILEGES', 'VIEW_USERS'] });
+    const viaQuery = await both(
+      self.token,
+      'query { viewer { id username privileges } user(username: "exec-self") { privileges directPrivileges } }',
+      {},
+    );
+    expect(viaQuery.compiled).toEqual(viaQuery.reference);
+    expect(viaQuery.compiled).toEqual({
+      data: {
+        viewer: { id: self.id, username: 'exec-self', privileges: ['GRANT_PRIVILEGES', 'VIEW_USERS'] },
+        user: { privileges: ['GRANT_PRIVILEGES', 'VIEW_USERS'], directPrivileges: ['GRANT_PRIVILEGES', 'VIEW_USERS'] },
+      },
+    });
+    const changed = await gql(
+      t,
+      SetUserPrivilegesDocument,
+      { userId: self.id, privileges: [Privilege.VIEW_USERS], mode: PrivilegeChangeMode.REMOVE },
+      self.token,
+    );
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data!.setUserPrivileges.privileges).toEqual(['GRANT_PRIVILEGES']);
   });
 });
