@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { selectionOf, type Selection } from '../../graphql/selection';
+import { selectionOf } from '../../graphql/selection';
 import { normalizePrivileges } from '../../shared/privileges';
 import type { Context } from '../context';
 import { PageArgs } from '../../graphql/pagination';
