@@ -270,6 +270,7 @@ async function signIn(url: string): Promise<string> {
         rateLimits: {
           api: { perCaller: 1_000_000_000, windowSeconds: 1 },
           login: { perUser: 100_000, perAddress: 1_000_000, windowSeconds: 1 },
+          kv: { perAddress: 1_000_000_000, windowSeconds: 1 },
         },
       },
     },
