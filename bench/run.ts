@@ -35,6 +35,20 @@ const KEYSET_USERS = Number(process.env.BENCH_KEYSET_USERS ?? (SMOKE ? 10_000 : 
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const PG_BASE = process.env.BENCH_DATABASE_URL;
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+/**
+ * On two or more cores, the load generator (this process, autocannon included) keeps to CPU 0 and each
+ * server's main thread, the one that limits it, to CPU 1; their other threads (SQLite's pool, GC helpers)
+ * may use both. Without it the scheduler now and then puts autocannon on the server's core, and a round's
+ * figures halve. BENCH_PIN=0 turns it off.
+ */
+const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && existsSync('/usr/bin/taskset');
+
+function pinServer(pid: number, mainThreadCpu: number | null = 1): void {
+  if (!PIN) return;
+  // A child inherits this process's CPU 0: give all its threads every core back, then its main thread one.
+  execSync(`taskset -a -pc 0-${cpus().length - 1} ${pid}`, { stdio: 'ignore' });
+  if (mainThreadCpu !== null) execSync(`taskset -pc ${mainThreadCpu} ${pid}`, { stdio: 'ignore' });
+}
 
 interface Request {
   method: 'GET' | 'POST';
@@ -211,6 +225,7 @@ async function startBaseline(database: string, port: number) {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await once(child, 'message');
+  pinServer(child.pid!);
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
@@ -418,6 +433,7 @@ async function keyset(): Promise<{ seedMs: number; first: Figure; deep: Figure }
     const seedMs = await seedDataset(db.config, { users: KEYSET_USERS, groups: 0, invites: 0, reports: 0, auditEntries: 0 });
     console.log(`seeded ${KEYSET_USERS} users for the keyset scenario in ${seedMs} ms`);
     const server = await startServer({ DATABASE_URL: db.url, GATEHOUSE_ADMIN: 'bench:bench-password-1' }, 4712);
+    pinServer(server.child.pid!);
     try {
       const token = await signIn(server.url);
       const auth = { authorization: `Bearer ${token}` };
@@ -464,6 +480,7 @@ async function main() {
   const startedAt = Date.now();
   const kind = PG_BASE ? 'postgresql' : 'sqlite';
   build();
+  if (PIN) execSync(`taskset -a -pc 0 ${process.pid}`, { stdio: 'ignore' });
   const db = await database('main');
   const figures: Figure[] = [];
   let soakResult: Awaited<ReturnType<typeof soak>> | null = null;
@@ -476,6 +493,7 @@ async function main() {
     );
     const baseline = await startBaseline(PG_BASE ? db.url : (db.config as { dbName: string }).dbName, 4710);
     const server = await startServer({ DATABASE_URL: db.url, GATEHOUSE_ADMIN: 'bench:bench-password-1' }, 4711, ['--expose-gc']);
+    pinServer(server.child.pid!);
     try {
       const token = await signIn(server.url);
       const me = [{ url: server.url, pid: server.child.pid! }];
@@ -499,6 +517,8 @@ async function main() {
       if (PG_BASE && (!ONLY || ONLY.has('two-instances'))) {
         // A second instance on the same database; the load shared between the two (25 connections each).
         const second = await startServer({ DATABASE_URL: db.url }, 4713);
+        // Two servers' main threads and the load generator on two cores: the second one may run anywhere.
+        pinServer(second.child.pid!, null);
         try {
           const both = [...me, { url: second.url, pid: second.child.pid! }];
           for (const s of scenarios(token).filter((x) => x.kind === 'read' && !x.name.startsWith('graphql auditLog'))) {
@@ -558,7 +578,7 @@ async function main() {
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.log(
-    `\nMachine: ${machine}. Database: ${kind}. ${CONNECTIONS} connections, ${ROUNDS} pairs of ${DURATION} s rounds alternating with the baseline after a ${WARMUP} s warm-up, medians.`,
+    `\nMachine: ${machine}. Database: ${kind}. Load generator on CPU 0, servers' main threads on CPU 1: ${PIN ? 'yes' : 'no'}. ${CONNECTIONS} connections, ${ROUNDS} pairs of ${DURATION} s rounds alternating with the baseline after a ${WARMUP} s warm-up, medians.`,
   );
   console.log(
     '| scenario | req/s | % of baseline (spread) | CPU ms/req main (process) | CPU vs baseline | p50 ms | p99 ms | errors | RSS MB |',
@@ -607,7 +627,7 @@ async function main() {
     date: new Date().toISOString(),
     machine,
     database: kind,
-    settings: { connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION, warmupSeconds: WARMUP, smoke: SMOKE },
+    settings: { pinned: PIN, connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION, warmupSeconds: WARMUP, smoke: SMOKE },
     dataset: { ...FULL, seedMs, keysetUsers: KEYSET_USERS, keysetSeedMs: ks?.seedMs ?? null },
     figures,
     soak: soakResult,
