@@ -6,7 +6,7 @@
  *   npm run bench   (SQLite file)
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench   (a scratch database is
  *                    created on that server and dropped after; adds a two-instance run)
- * BENCH_DURATION seconds per round (3), BENCH_ROUNDS pairs (5), BENCH_SOAK requests (200000),
+ * BENCH_DURATION seconds per round (2), BENCH_ROUNDS pairs (8), BENCH_SOAK requests (200000),
  * BENCH_KEYSET_USERS (100000), BENCH_ONLY=name,name, BENCH_SMOKE=1 for a short check.
  */
 import 'reflect-metadata';
@@ -26,8 +26,8 @@ import { build, graphql, median, ROOT, startServer, type Server } from './lib';
 import { FULL, seedDataset } from './seed';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
-const DURATION = Number(process.env.BENCH_DURATION ?? (SMOKE ? 1 : 3));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 5));
+const DURATION = Number(process.env.BENCH_DURATION ?? (SMOKE ? 1 : 2));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 8));
 const WARMUP = SMOKE ? 1 : 2;
 const CONNECTIONS = 50;
 const SOAK = Number(process.env.BENCH_SOAK ?? (SMOKE ? 2_000 : 200_000));
@@ -86,6 +86,8 @@ export interface Figure {
   vsBaseline: number;
   /** The lowest and highest per-pair ratio. */
   spread: [number, number];
+  /** Every pair: this scenario's req/s and the baseline's. */
+  pairs: Array<[number, number]>;
   /** The paired baseline rounds' median req/s. */
   baselineRps: number;
   /** Main-thread CPU milliseconds per request (user + system, /proc/<pid>/task/<pid>/stat). */
@@ -201,6 +203,7 @@ async function measure(baseline: Target | null, servers: Target[], s: Scenario):
     // NaN: a different request from the baseline's (the keyset pages list 50 users).
     vsBaseline: baseline ? median(ratios) : Number.NaN,
     spread: baseline ? [Math.min(...ratios), Math.max(...ratios)] : [Number.NaN, Number.NaN],
+    pairs: mine.map((m, i) => [Math.round(m.rps), Math.round(theirs[i]?.rps ?? Number.NaN)]),
     baselineRps: baseline ? median(theirs.map((r) => r.rps)) : Number.NaN,
     cpuMsPerRequest: cpuMain,
     processCpuMsPerRequest: median(mine.map((m) => m.cpuProcess)),
