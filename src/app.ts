@@ -29,6 +29,7 @@ import type { Config } from './config/config';
 import { Db } from './db/db';
 import { createOrm, sqliteReadPool } from './db/orm';
 import { SqliteReader } from './db/sqlite-reader';
+import { PgReader } from './db/pg-reader';
 import { createFormatError } from './errors/format-error';
 import { buildContext, type Context } from './modules/context';
 import { QUERY_LIMITS } from './graphql/limits';
@@ -131,7 +132,12 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   // single writer connection the ORM keeps (an in-memory database exists on one connection only).
   const readPool =
     config.database.driver === 'sqlite' && config.database.dbName !== ':memory:' ? sqliteReadPool(config.database.dbName) : null;
-  const reader = readPool && config.database.driver === 'sqlite' ? new SqliteReader(config.database.dbName) : undefined;
+  const reader =
+    readPool && config.database.driver === 'sqlite'
+      ? new SqliteReader(config.database.dbName)
+      : config.database.driver === 'postgresql'
+        ? new PgReader(config.database.clientUrl)
+        : undefined;
   const db = new Db(readPool ?? writer, config.database.driver, writer, reader);
   const { store, redis } = limiterStore(config, db);
   const jwt = new JwtSigner(await loadJwtSecret(orm.em.fork(), config.jwtSecret));

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { SqliteReader } from './sqlite-reader';
+import type { PgReader } from './pg-reader';
 
 /** Plain-SQL access for hot read paths, with the few dialect differences in one place. */
 export class Db {
@@ -11,8 +12,8 @@ export class Db {
     readonly knex: Knex,
     readonly driver: 'sqlite' | 'postgresql',
     writer?: Knex,
-    /** Prepared statements for `rows` (a SQLite file); absent = through knex. */
-    private readonly reader?: SqliteReader,
+    /** Prepared statements for `rows` (a SQLite file, or PostgreSQL); absent = through knex. */
+    private readonly reader?: SqliteReader | PgReader,
   ) {
     this.writer = writer ?? knex;
   }
