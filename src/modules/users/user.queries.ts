@@ -35,27 +35,9 @@ export const USER_COLUMNS = [
   'u.last_login_at',
 ];
 
+/** A full row (every USER_COLUMNS column) as a record: the one mapping, USER_PROPS, read whole. */
 export function mapUserRow(r: Record<string, unknown>): UserRecord {
-  return {
-    id: Number(r.id),
-    username: String(r.username),
-    email: (r.email as string | null) ?? null,
-    displayName: (r.display_name as string | null) ?? null,
-    active: toBool(r.active),
-    deactivationReason: (r.deactivation_reason as string | null) ?? null,
-    deactivatedAt: toDateOrNull(r.deactivated_at),
-    deactivatedById: r.deactivated_by_id == null ? null : Number(r.deactivated_by_id),
-    emailConfirmed: toBool(r.email_confirmed),
-    approved: toBool(r.approved),
-    mustChangePassword: toBool(r.must_change_password),
-    adminConsole: toBool(r.admin_console),
-    language: (r.language as string | null) ?? null,
-    privileges: decodeStringSet(r.privileges as string),
-    tags: decodeStringSet(r.tags as string),
-    createdAt: toDate(r.created_at),
-    updatedAt: toDate(r.updated_at),
-    lastLoginAt: toDateOrNull(r.last_login_at),
-  };
+  return mapPartial<UserRecord>(USER_PROPS, r);
 }
 
 type Convert = (v: unknown) => unknown;
@@ -238,7 +220,7 @@ const parseEmbedded = (v: unknown): Array<Record<string, unknown>> =>
 
 function mapPageRow(shape: UserPageShape): (r: Record<string, unknown>) => UserRecord {
   return (r) => {
-    const user = shape.columns ? mapPartial<UserRecord>(USER_PROPS, r) : mapUserRow(r);
+    const user = mapPartial<UserRecord>(USER_PROPS, r);
     if (shape.roles || shape.groups) {
       user.embedded = {};
       if (shape.roles) user.embedded.roles = parseEmbedded(r.embedded_roles).map((x) => mapPartial<RoleRecord>(ROLE_PROPS, x));
