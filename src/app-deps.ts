@@ -7,6 +7,7 @@ import type { Config } from './config/config';
 import type { Lifecycle } from './modules/process/process.service';
 import type { SettingsCache } from './modules/settings/settings.service';
 import type { JwtSigner } from './auth/jwt';
+import type { SecretBox } from './auth/secret-box';
 import type { Metrics } from './observability/metrics';
 import type { Context, RequestInfo } from './modules/context';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   settingsCache: SettingsCache;
   jwt: JwtSigner;
+  /** Seals and opens the TOTP seeds stored in the database. */
+  secretBox: SecretBox;
   metrics: Metrics;
   /** Builds a request's context exactly as /graphql does (the REST runner's way to one, without importing the domain). */
   buildContext(req: RequestInfo): Promise<Context>;

@@ -20,7 +20,8 @@ import { API_DOCUMENTS } from './rest/documents';
 import { VERSION } from './modules/process/process.service';
 
 import type { AppDeps } from './app-deps';
-import { JwtSigner, loadJwtSecret } from './auth/jwt';
+import { JwtSigner, loadJwtSecret, loadServerSecret } from './auth/jwt';
+import { SecretBox } from './auth/secret-box';
 import { ensureAdminUser } from './modules/auth/auth.service';
 import { PasswordHasher } from './auth/passwords';
 import { RateLimits, type LimiterStore } from './auth/rate-limits';
@@ -141,6 +142,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const db = new Db(readPool ?? writer, config.database.driver, writer, reader);
   const { store, redis } = limiterStore(config, db);
   const jwt = new JwtSigner(await loadJwtSecret(orm.em.fork(), config.jwtSecret));
+  const secretBox = new SecretBox(await loadServerSecret(orm.em.fork(), 'mfa', config.mfaEncryptionKey));
   const hasher = new PasswordHasher(config.argon2, config.hashConcurrency);
   const pool = (k: unknown) => (k as { client?: { pool?: never } } | undefined)?.client?.pool;
   const metrics = new Metrics({
@@ -149,6 +151,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   });
   const deps: AppDeps = {
     jwt,
+    secretBox,
     metrics,
     buildContext: (req) => buildContext(deps, req),
     config,
@@ -271,7 +274,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   });
 
   const contextFor = (req: FastifyRequest) =>
-    buildContext(deps, { token: bearerToken(req.headers.authorization), ip: req.ip, log: req.log });
+    buildContext(deps, { token: bearerToken(req.headers.authorization), ip: req.ip, log: req.log, userAgent: req.headers['user-agent'] });
 
   await server.register(fastifyApollo(apollo), { path: '/graphql', context: contextFor });
 

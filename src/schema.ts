@@ -12,6 +12,7 @@ import { ReportGroupResolver, ReportNoteResolver, ReportResolver } from './modul
 import { SettingsResolver } from './modules/settings/settings.resolver';
 import { ProcessResolver } from './modules/process/process.resolver';
 import { KvResolver } from './modules/kv/kv.resolver';
+import { MfaResolver } from './modules/auth/mfa.resolver';
 import { ClientAppResolver } from './modules/clients/client-app.resolver';
 import { AccountResolver } from './modules/users/account.resolver';
 import { ServerInfoResolver } from './modules/settings/server-info.resolver';
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   SettingsResolver,
   ProcessResolver,
   KvResolver,
+  MfaResolver,
   ClientAppResolver,
   AccountResolver,
   ServerInfoResolver,

@@ -42,18 +42,23 @@ export class JwtSigner {
 }
 
 /**
- * The signing secret: JWT_SECRET from the environment, else one generated on first start and kept in
- * `server_secrets` (insert-if-absent, so concurrent first starts of several instances agree).
+ * A server secret: the value from the environment when set, else one generated on first start and kept
+ * in `server_secrets` under `name` (insert-if-absent, so concurrent first starts of several instances agree).
  */
-export async function loadJwtSecret(em: EntityManager, fromEnv?: string): Promise<string> {
+export async function loadServerSecret(em: EntityManager, name: string, fromEnv?: string): Promise<string> {
   if (fromEnv) return fromEnv;
-  const existing = await em.findOne(ServerSecret, { name: 'jwt' });
+  const existing = await em.findOne(ServerSecret, { name });
   if (existing) return existing.value;
   try {
-    await em.insert(ServerSecret, { name: 'jwt', value: randomBytes(48).toString('base64url'), createdAt: new Date() });
+    await em.insert(ServerSecret, { name, value: randomBytes(48).toString('base64url'), createdAt: new Date() });
   } catch (err) {
     // Another instance stored one first: use theirs.
     if (!(err instanceof UniqueConstraintViolationException)) throw err;
   }
-  return (await em.fork().findOneOrFail(ServerSecret, { name: 'jwt' })).value;
+  return (await em.fork().findOneOrFail(ServerSecret, { name })).value;
+}
+
+/** The JWT signing secret: JWT_SECRET, else the stored one. */
+export function loadJwtSecret(em: EntityManager, fromEnv?: string): Promise<string> {
+  return loadServerSecret(em, 'jwt', fromEnv);
 }

@@ -91,7 +91,7 @@ export class RateLimits {
   }
 
   /** Gives back a point taken by consume() (an attempt that turned out not to count). */
-  async refund(spec: LimiterSpec, key: string): Promise<void> {
-    await this.get(spec).reward(key, 1);
+  async refund(spec: LimiterSpec, key: string, points = 1): Promise<void> {
+    await this.get(spec).reward(key, points);
   }
 }

@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  MFA_ENCRYPTION_KEY: z.string().min(32, 'MFA_ENCRYPTION_KEY must be at least 32 characters').optional(),
   SOCKS_IDLE_SECONDS: z.coerce.number().int().min(5).default(300),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
   METRICS_ALLOW: z.string().default('127.0.0.1,::1,::ffff:127.0.0.1'),
@@ -66,6 +67,8 @@ export interface Config {
   hashConcurrency: number;
   /** HS256 key for JWT sessions; absent = generated on first start and stored in the database. */
   jwtSecret?: string;
+  /** Encrypts TOTP seeds at rest; absent = generated on first start and stored in the database. */
+  mfaEncryptionKey?: string;
   /** A Socks WebSocket connection silent this long is closed. */
   socksIdleSeconds: number;
   /** On SIGTERM/SIGINT: how long to keep serving (health 503, Connection: close) before the listener closes. */
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.TRUST_PROXY,
     hashConcurrency: e.HASH_CONCURRENCY,
     jwtSecret: e.JWT_SECRET,
+    mfaEncryptionKey: e.MFA_ENCRYPTION_KEY,
     socksIdleSeconds: e.SOCKS_IDLE_SECONDS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     explorer: e.EXPLORER === undefined ? e.NODE_ENV !== 'production' : e.EXPLORER === 'true',

@@ -7,6 +7,7 @@ import { Loaders } from './loaders';
 import { Services } from './services';
 import { loadSettings } from './settings/settings.service';
 import type { Settings } from './settings/settings.schema';
+import type { EntryPointName } from '../shared/entry-points';
 
 export interface Context {
   viewer: Viewer | null;
@@ -36,6 +37,8 @@ export interface Context {
    * documents): they skip the query-cost limits. Never set from anything a client sends.
    */
   internal: boolean;
+  /** What a session opened by this request records of its client. */
+  client: { entryPoint: EntryPointName; userAgent: string | null };
   invalidateSettings(): void;
 }
 
@@ -44,6 +47,9 @@ export interface RequestInfo {
   ip: string;
   log: FastifyBaseLogger;
   internal?: boolean;
+  /** The dialect whose route runs the operation (absent: the GraphQL API itself). */
+  entryPoint?: EntryPointName;
+  userAgent?: string | null;
 }
 
 /** The one way to learn who calls: used by /graphql, the REST rows and the WebSocket router alike. */
@@ -66,6 +72,7 @@ export async function buildContext(deps: AppDeps, req: RequestInfo): Promise<Con
     signedIn: { userId: null },
     createdUserIds: new Set(),
     internal: req.internal === true,
+    client: { entryPoint: req.entryPoint ?? 'GRAPHQL', userAgent: req.userAgent ?? null },
     settings: () => (settings ??= deps.settingsCache.get(() => loadSettings(deps.orm.em.fork(), deps.config).then((r) => r.settings))),
     invalidateSettings: () => {
       settings = null;

@@ -10,6 +10,7 @@ import { OutboxMessage } from './mail/outbox.entity';
 import { KvEntry } from './kv/kv.entity';
 import { AccountToken } from './auth/account-token.entity';
 import { ServerSecret } from '../auth/server-secret.entity';
+import { MfaChallenge, MfaRecoveryCode, UserMfa } from './auth/mfa.entity';
 
 /** Entities are listed by class (no globs): the same list works from ts-node, jest and dist/. */
 export const ENTITIES = [
@@ -27,4 +28,7 @@ export const ENTITIES = [
   KvEntry,
   AccountToken,
   ServerSecret,
+  UserMfa,
+  MfaRecoveryCode,
+  MfaChallenge,
 ];

@@ -93,6 +93,16 @@ export class Loaders {
     );
   });
 
+  /** Whether each user has two-factor sign-in on (one statement per page). */
+  readonly mfaEnabledByUser = new DataLoader<number, boolean>(async (userIds) => {
+    const rows = await this.db.rows(
+      `select user_id from user_mfa where enabled = ${this.db.driver === 'postgresql' ? 'true' : '1'} and user_id in (${placeholders(userIds.length)})`,
+      userIds,
+    );
+    const on = new Set(rows.map((r) => Number(r.user_id)));
+    return userIds.map((id) => on.has(id));
+  });
+
   readonly notesByReport = new DataLoader<number, ReportNote[]>(async (reportIds) => {
     const rows = (await this.db
       .knex('report_notes as n')

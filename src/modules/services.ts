@@ -12,6 +12,7 @@ import { SettingsService } from './settings/settings.service';
 import { ProcessService } from './process/process.service';
 import { KvService } from './kv/kv.service';
 import { AccountService } from './users/account.service';
+import { MfaService } from './auth/mfa.service';
 
 /** The services of one request, created on first use. */
 export class Services {
@@ -30,6 +31,9 @@ export class Services {
 
   get auth() {
     return this.lazy('auth', () => new AuthService(this.ctx));
+  }
+  get mfa() {
+    return this.lazy('mfa', () => new MfaService(this.ctx));
   }
   get audit() {
     return this.lazy('audit', () => new AuditService(this.ctx));

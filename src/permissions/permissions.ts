@@ -16,6 +16,7 @@ import {
   ownRecordOrAny,
   selfArg,
   selfOrCan,
+  sessionOwnerOrCan,
 } from './rules';
 
 /**
@@ -99,6 +100,15 @@ export const mutationRules = {
   resetUserPassword: canAny(P.MANAGE_USERS, P.RESET_PASSWORDS),
   resetPassword: isPublic,
   confirmEmail: isPublic,
+  startMfaEnrolment: isAuthenticated,
+  confirmMfaEnrolment: isAuthenticated,
+  disableMfa: isAuthenticated,
+  regenerateRecoveryCodes: isAuthenticated,
+  verifyMfa: isPublic,
+  // The service also requires every privilege the user holds.
+  resetUserMfa: can(P.MANAGE_USERS),
+  revokeSession: sessionOwnerOrCan(P.MANAGE_USERS),
+  revokeAllSessions: oneUserRefSelfOrCan(P.MANAGE_USERS),
 };
 
 /** Whoever administers users in any way may read the fields their work touches. */
@@ -121,6 +131,9 @@ const userRules = {
   mustChangePassword: ownOrViewUsers,
   adminConsole: ownOrViewPrivileges,
   language: ownOrViewUsers,
+  mfaEnabled: ownOrViewUsers,
+  // Where and from what a user signs in: the user themself and user administrators only.
+  sessions: ownRecordOrAny([P.MANAGE_USERS]),
 };
 
 export function buildRuleTree(schema: GraphQLSchema): IRules {

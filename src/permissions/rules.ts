@@ -222,3 +222,23 @@ export function newGroupOrOwnerOrCan(privilege: Privilege) {
     }),
   );
 }
+
+/**
+ * The session named by argument `arg` is one of the viewer's own, or the viewer holds `privilege`
+ * (MANAGE_USERS; the service then requires every privilege of the session's owner). Someone without
+ * the privilege learns nothing about other sessions: unknown and foreign ids are refused alike.
+ */
+export function sessionOwnerOrCan(privilege: Privilege, arg = 'id') {
+  const name = `session-owner-arg-${arg}-or-${privilege}`;
+  return memo(name, () =>
+    rule(name, { cache: 'no_cache' })(async (_p, args: Record<string, unknown>, ctx: Context) => {
+      const v = ctx.viewer;
+      if (!v) return unauthenticated(ctx, name);
+      if (holds(v.privileges, privilege)) return true;
+      const id = Number(args[arg]);
+      if (!Number.isSafeInteger(id) || id <= 0) return missing(privilege, name);
+      const rows = await ctx.db.rows('select user_id from access_tokens where id = ?', [id]);
+      return rows.length === 1 && Number(rows[0].user_id) === v.id ? true : missing(privilege, name);
+    }),
+  );
+}

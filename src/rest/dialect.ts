@@ -4,7 +4,8 @@ import type { AppDeps } from '../app-deps';
 import type { Config } from '../config/config';
 import { AppError, type ErrorCode } from '../errors/errors';
 import type { Context } from '../app-deps';
-import { runOperation } from './run-operation';
+import { runOperation, type Caller } from './run-operation';
+import type { EntryPointName } from '../shared/entry-points';
 import {
   Answer,
   type OperationError,
@@ -18,6 +19,8 @@ import {
 /** A dialect: where it is mounted, its rows, how it reads a token and how it writes every error. */
 export interface Dialect {
   name: string;
+  /** Recorded on the sessions its sign-in routes open (dialects without one open none). */
+  entryPoint?: EntryPointName;
   prefixes: string[];
   rows: RouteRow[];
   unimplemented: UnimplementedRow[];
@@ -94,22 +97,35 @@ export async function mountDialect(server: FastifyInstance, apollo: ApolloServer
             url: chosen.path,
             handler: async (req, reply) => {
               const rest = restRequest(req);
+              const caller: Caller = {
+                ip: req.ip,
+                log: req.log,
+                entryPoint: dialect.entryPoint ?? 'GRAPHQL',
+                userAgent: req.headers['user-agent'] ?? null,
+              };
               const token = chosen.token ? chosen.token(rest) : dialect.token(req);
               rest.token = token;
               let r = chosen;
-              let outcome = await runOperation(apollo, deps, req, token, r, r.variables(rest));
+              let outcome = await runOperation(apollo, deps, caller, token, r, r.variables(rest));
               if (chosen.select && !outcome.error) {
                 const picked = chosen.select(rest, outcome.data);
                 if (picked instanceof Answer) return send(reply, picked);
                 if (picked !== chosen) {
                   r = picked;
-                  outcome = await runOperation(apollo, deps, req, token, r, r.variables(rest));
+                  outcome = await runOperation(apollo, deps, caller, token, r, r.variables(rest));
                 }
               }
               if (outcome.error) return send(reply, r.onError?.(outcome.error, rest) ?? dialect.error(outcome.error));
               let extra: unknown;
               if (r.extra) {
-                const more = await runOperation(apollo, deps, req, null, { operation: r.extra.operation }, r.extra.variables?.(rest) ?? {});
+                const more = await runOperation(
+                  apollo,
+                  deps,
+                  caller,
+                  null,
+                  { operation: r.extra.operation },
+                  r.extra.variables?.(rest) ?? {},
+                );
                 if (more.error) return send(reply, dialect.error(more.error));
                 extra = more.data;
               }

@@ -5,6 +5,15 @@ import type { AppDeps } from '../app-deps';
 import { isErrorCode } from '../errors/errors';
 import type { Context } from '../app-deps';
 import type { OperationError, RouteRow } from './route';
+import type { EntryPointName } from '../shared/entry-points';
+
+/** Who calls, as the REST and Socks layers hand it on: address, logger, and the entry point for sessions. */
+export interface Caller {
+  ip: string;
+  log: FastifyBaseLogger;
+  entryPoint: EntryPointName;
+  userAgent?: string | null;
+}
 
 export interface OperationOutcome<TData> {
   data?: TData | null;
@@ -30,12 +39,19 @@ function queryText(doc: object): string {
 export async function runOperation<TData, TVars>(
   apollo: ApolloServer<Context>,
   deps: AppDeps,
-  req: { ip: string; log: FastifyBaseLogger },
+  req: Caller,
   token: string | null,
   row: Pick<RouteRow<TData, TVars>, 'operation'>,
   variables: TVars,
 ): Promise<OperationOutcome<TData>> {
-  const contextValue = await deps.buildContext({ token, ip: req.ip, log: req.log, internal: true });
+  const contextValue = await deps.buildContext({
+    token,
+    ip: req.ip,
+    log: req.log,
+    internal: true,
+    entryPoint: req.entryPoint,
+    userAgent: req.userAgent,
+  });
   const response = await apollo.executeOperation<TData>(
     { query: queryText(row.operation), variables: variables as Record<string, unknown> },
     { contextValue },

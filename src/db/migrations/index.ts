@@ -18,6 +18,8 @@ import { Migration20261202072000 } from './sqlite/Migration20261202072000';
 import { Migration20261202072005 } from './postgresql/Migration20261202072005';
 import { Migration20261202080000 } from './sqlite/Migration20261202080000';
 import { Migration20261202080005 } from './postgresql/Migration20261202080005';
+import { Migration20261202141803 } from './sqlite/Migration20261202141803';
+import { Migration20261202141804 } from './postgresql/Migration20261202141804';
 
 /** Migrations are listed by class so the same list runs from ts-node, jest and dist/. Add new ones at the end. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -30,6 +32,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202071000_invite_last_use', class: Migration20261202071000 },
   { name: 'Migration20261202072000_moderation_log', class: Migration20261202072000 },
   { name: 'Migration20261202080000_device_ids', class: Migration20261202080000 },
+  { name: 'Migration20261202141803_mfa_sessions', class: Migration20261202141803 },
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122214413_initial', class: Migration20261122214413 },
@@ -42,4 +45,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202071005_invite_last_use', class: Migration20261202071005 },
   { name: 'Migration20261202072005_moderation_log', class: Migration20261202072005 },
   { name: 'Migration20261202080005_device_ids', class: Migration20261202080005 },
+  { name: 'Migration20261202141804_mfa_sessions', class: Migration20261202141804 },
 ];

@@ -30,4 +30,18 @@ export class AccessToken {
 
   @Property({ type: 'datetime', nullable: true })
   lastUsedAt?: Date | null;
+
+  /** Where the session was opened: GRAPHQL, PLEROMA, MATRIX, PRYV or SOCKS (null before this was recorded). */
+  @Property({ type: 'string', length: 16, nullable: true })
+  entryPoint?: string | null;
+
+  /** OPAQUE or JWT. */
+  @Property({ type: 'string', length: 8, nullable: true })
+  tokenFormat?: string | null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  clientAddress?: string | null;
+
+  @Property({ type: 'string', length: 256, nullable: true })
+  userAgent?: string | null;
 }

@@ -1,6 +1,6 @@
 import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { issueToken, type Session } from '../auth/auth.service';
+import { issueToken, sessionClient, type Session } from '../auth/auth.service';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
 import { DEVICE_ID_PATTERN } from '../../auth/tokens';
 import { BadInputError, ConflictError, ForbiddenError } from '../../errors/errors';
@@ -109,7 +109,7 @@ export class RegistrationService extends BaseService {
           : [];
       for (const role of roles) user.roles.add(role);
       if (invite) user.privileges = normalizePrivileges(invite.grantPrivileges);
-      const session = issueToken(em, user, settings.tokenLifetimeSeconds, null, input.deviceId ?? null);
+      const session = issueToken(em, user, settings.tokenLifetimeSeconds, sessionClient(this.ctx), null, input.deviceId ?? null);
       await em.flush();
       this.ctx.signedIn.userId = user.id;
       this.ctx.services.audit.record(em, {

@@ -12,7 +12,8 @@ import { User } from './user.entity';
 import { CreateUserInput, UpdateUserInput, UserFilter } from './user.inputs';
 import { RegisterInput } from './registration.service';
 import { userPageShape, type UserRecord } from './user.queries';
-import { AuthPayload, CurrentSession, Deactivation, UserConnection } from './user.types';
+import { AuthPayload, Deactivation, UserConnection } from './user.types';
+import { SessionRecord } from '../auth/session.types';
 import { TokenFormat } from '../auth/auth.service';
 
 @Resolver(() => User)
@@ -22,7 +23,7 @@ export class UserResolver {
     return services.users.viewerRecord(info ? selectionOf(info) : undefined);
   }
 
-  @Query(() => CurrentSession, { description: 'The session (token) this request is made with.' })
+  @Query(() => SessionRecord, { description: 'The session (token) this request is made with.' })
   currentSession(@Ctx() { services }: Context) {
     return services.auth.currentSession();
   }
@@ -109,7 +110,10 @@ export class UserResolver {
     return { reason: user.deactivationReason ?? null, at: user.deactivatedAt ?? null, by: by as User | null };
   }
 
-  @Mutation(() => AuthPayload, { description: 'Signs in with a password; answers a bearer token.' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Signs in with a password; answers a bearer token. With two-factor sign-in on, answers FORBIDDEN with reason MFA_REQUIRED and `extensions.mfaChallenge` (valid 5 minutes) for verifyMfa.',
+  })
   login(
     @Ctx() { services }: Context,
     @Arg('username') username: string,

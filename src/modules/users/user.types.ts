@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { User } from './user.entity';
 
@@ -30,25 +30,4 @@ export class AuthPayload {
 
   @Field(() => User)
   user!: User;
-}
-
-@ObjectType({ description: 'The session (token) a request is made with.' })
-export class CurrentSession {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String, { nullable: true, description: 'Matrix `device_id`; null for sessions older than device ids.' })
-  deviceId!: string | null;
-
-  @Field(() => String, { nullable: true })
-  deviceName!: string | null;
-
-  @Field()
-  createdAt!: Date;
-
-  @Field()
-  expiresAt!: Date;
-
-  @Field(() => Date, { nullable: true, description: 'Recorded at most once a minute.' })
-  lastUsedAt!: Date | null;
 }

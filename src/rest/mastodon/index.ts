@@ -122,6 +122,18 @@ API_ROWS.push(
   }),
 );
 
+/** Akkoma's token answer (password grant and MFA challenge alike). */
+function tokenAnswer(session: { token: string; expiresAt: string; user: { id: string } }) {
+  return {
+    access_token: session.token,
+    token_type: 'Bearer',
+    scope: 'read write follow push admin',
+    created_at: Math.floor(Date.now() / 1000),
+    expires_in: Math.max(0, Math.floor((new Date(session.expiresAt).getTime() - Date.now()) / 1000)),
+    me: session.user.id,
+  };
+}
+
 const OAUTH_ROWS: RouteRow[] = [
   row({
     method: 'POST',
@@ -132,21 +144,35 @@ const OAUTH_ROWS: RouteRow[] = [
       if (grant !== 'password') throw new BadInputError('Only the password grant is supported', 'grant_type');
       return { username: str(req, 'username')!, password: str(req, 'password')! };
     },
-    serialize: (data) => ({
-      access_token: data.login.token,
-      token_type: 'Bearer',
-      scope: 'read write follow push admin',
-      created_at: Math.floor(Date.now() / 1000),
-      expires_in: Math.max(0, Math.floor((new Date(data.login.expiresAt).getTime() - Date.now()) / 1000)),
-      me: data.login.user.id,
-    }),
+    serialize: (data) => tokenAnswer(data.login),
     onError: (e) =>
       e.code === 'UNAUTHENTICATED'
         ? { status: 400, body: { error: 'Invalid credentials' } }
         : e.extensions.reason === 'PASSWORD_RESET_REQUIRED'
           ? // Pleroma's answer for password_reset_pending.
             { status: 403, body: { error: 'Password reset is required', identifier: 'password_reset_required' } }
-          : undefined,
+          : e.extensions.reason === 'MFA_REQUIRED' && typeof e.extensions.mfaChallenge === 'string'
+            ? // Akkoma's MFA answer: the token for /oauth/mfa/challenge (recovery codes are always accepted there).
+              { status: 403, body: { error: 'mfa_required', mfa_token: e.extensions.mfaChallenge, supported_challenge_types: 'totp' } }
+            : undefined,
+  }),
+  row({
+    method: 'POST',
+    path: '/mfa/challenge',
+    operation: ops.MastodonVerifyMfaDocument,
+    token: () => null,
+    variables: (req) => {
+      const type = str(req, 'challenge_type', false);
+      if (type !== 'totp' && type !== 'recovery') throw new BadInputError('Invalid code', 'challenge_type', { reason: 'INVALID_MFA_CODE' });
+      return {
+        challenge: str(req, 'mfa_token')!,
+        code: str(req, 'code')!,
+        method: type === 'recovery' ? ('RECOVERY_CODE' as const) : ('TOTP' as const),
+      };
+    },
+    serialize: (data) => tokenAnswer(data.verifyMfa),
+    // Akkoma answers every failure "Invalid code" (400); a refusal by the login limits keeps its 429.
+    onError: (e) => (e.code === 'RATE_LIMITED' ? undefined : { status: 400, body: { error: 'Invalid code' } }),
   }),
   row({
     method: 'POST',
@@ -170,10 +196,11 @@ const common = {
 
 export const mastodonApiDialect: Dialect = {
   name: 'mastodon',
+  entryPoint: 'PLEROMA',
   prefixes: ['/api/v1'],
   rows: API_ROWS,
   ...common,
   // admin-fe's statuses page lists known instances: a Gatehouse federates with none.
   statics: [{ method: 'GET', path: '/instance/peers', answer: { status: 200, body: [] } }],
 };
-export const oauthDialect: Dialect = { name: 'oauth', prefixes: ['/oauth'], rows: OAUTH_ROWS, ...common };
+export const oauthDialect: Dialect = { name: 'oauth', entryPoint: 'PLEROMA', prefixes: ['/oauth'], rows: OAUTH_ROWS, ...common };

@@ -13,6 +13,10 @@ import { MATRIX_CORS, MATRIX_PREFLIGHT, matrixToken } from '../telodendria';
  * `@localpart:serverName` with the server name from the settings. Texts are Telodendria's.
  */
 /** The spec versions Telodendria announces; Gatehouse serves the same endpoints. */
+/** Matrix password login for an account with two-factor sign-in: the API has no step for a TOTP code. */
+export const MATRIX_MFA_REFUSAL =
+  'Two-factor authentication is enabled for this account; Matrix password login cannot ask for the code. Sign in through the GraphQL API (login, then verifyMfa).';
+
 const SPEC_VERSIONS = ['v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7'];
 
 /** `@bob:example.org` or `bob` → `bob`. */
@@ -136,6 +140,8 @@ const ROWS: RouteRow[] = [
       well_known: wellKnown(extra.serverInfo),
     }),
     onError: (e) => {
+      // The Matrix login API has no TOTP step: refused with the spec's 403 M_FORBIDDEN (README).
+      if (e.extensions.reason === 'MFA_REQUIRED') return matrixError(403, 'M_FORBIDDEN', MATRIX_MFA_REFUSAL);
       if (e.code !== 'UNAUTHENTICATED' || e.extensions.reason !== 'INVALID_CREDENTIALS') return undefined;
       // Telodendria's text (sic), one for an unknown user and a wrong password alike.
       if (e.extensions.deactivated === true)
@@ -191,6 +197,7 @@ function matrixWrongMethod(path: string): string {
 
 export const matrixClientDialect: Dialect = {
   name: 'matrix',
+  entryPoint: 'MATRIX',
   prefixes: ['/_matrix/client'],
   rows: ROWS,
   unimplemented: [],

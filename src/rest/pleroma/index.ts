@@ -6,6 +6,7 @@ import { PLEROMA_ROWS, PLEROMA_UNIMPLEMENTED } from './routes';
 /** Akkoma/Pleroma admin API, under the current and the pre-3.6 prefix. */
 export const pleromaDialect: Dialect = {
   name: 'pleroma',
+  entryPoint: 'PLEROMA',
   prefixes: ['/api/v1/pleroma/admin', '/api/pleroma/admin'],
   rows: PLEROMA_ROWS,
   unimplemented: PLEROMA_UNIMPLEMENTED,

@@ -441,6 +441,19 @@ export const PLEROMA_ROWS: RouteRow[] = [
     serialize: (data) => ({ token: data.createPasswordResetToken.token, link: data.createPasswordResetToken.link }),
   }),
   row({
+    method: 'PUT',
+    path: '/users/disable_mfa',
+    operation: ops.PleromaDisableMfaDocument,
+    variables: (req) => {
+      const nickname = params(req).nickname;
+      if (typeof nickname !== 'string' || nickname === '')
+        throw new BadInputError('Missing field: nickname.', 'nickname', { pointer: '/nickname', detail: 'Missing field: nickname' });
+      return { ref: nickname };
+    },
+    // Akkoma answers the nickname itself, as a JSON string.
+    serialize: (data) => data.resetUserMfa.username,
+  }),
+  row({
     method: 'PATCH',
     path: '/users/force_password_reset',
     operation: ops.PleromaForcePasswordResetDocument,
@@ -567,7 +580,6 @@ function pleromaConfig(s: { settings: Record<string, unknown>; restartRequired: 
 
 /** Outside Gatehouse's domain: answered 501 {"error":"Not implemented by Gatehouse"} (README lists them). */
 export const PLEROMA_UNIMPLEMENTED: UnimplementedRow[] = [
-  { method: 'PUT', path: '/users/disable_mfa' },
   { method: 'POST', path: '/users/follow' },
   { method: 'POST', path: '/users/unfollow' },
   { method: 'PATCH', path: '/users/suggest' },

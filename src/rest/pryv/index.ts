@@ -45,6 +45,7 @@ export function pryvCors(req: FastifyRequest, config: Config): Record<string, st
 function pryvDialect(name: string, prefix: string, rows: RouteRow[], unimplemented: UnimplementedRow[] = []): Dialect {
   return {
     name,
+    entryPoint: 'PRYV',
     prefixes: [prefix],
     rows,
     unimplemented,

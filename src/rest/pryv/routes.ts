@@ -33,6 +33,10 @@ function invitation(i: ops.PryvInvitationFragment) {
 }
 
 /** Admin users and platform users are the same accounts: both DELETEs answer `{username}`. */
+/** Pryv admin login for an account with two-factor sign-in: the admin app has no step for a TOTP code. */
+export const PRYV_MFA_REFUSAL =
+  'Two-factor authentication is enabled for this account; the Pryv.io admin login cannot ask for the code. Sign in through the GraphQL API (login, then verifyMfa).';
+
 const deleteByUsername = row({
   method: 'DELETE',
   path: '/:username',
@@ -53,6 +57,8 @@ export const PRYV_AUTH_ROWS: RouteRow[] = [
     // No token is read here: a stale one in the header must not turn a sign-in into a 401.
     token: () => null,
     serialize: (data) => ({ token: data.login.token }),
+    // The admin app has no second step: an account with two-factor sign-in is refused here (README).
+    onError: (e) => (e.extensions.reason === 'MFA_REQUIRED' ? pryvError(403, 'mfa-required', PRYV_MFA_REFUSAL) : undefined),
   }),
   row({
     method: 'POST',
@@ -217,6 +223,13 @@ export const PRYV_PLATFORM_ROWS: RouteRow[] = [
     },
   }),
   deleteByUsername,
+  row({
+    method: 'DELETE',
+    path: '/:username/mfa',
+    operation: ops.PryvResetMfaDocument,
+    variables: (req) => ({ username: req.params.username }),
+    status: 204,
+  }),
 ];
 
-export const PRYV_PLATFORM_UNIMPLEMENTED: UnimplementedRow[] = [{ method: 'DELETE', path: '/:username/mfa' }];
+export const PRYV_PLATFORM_UNIMPLEMENTED: UnimplementedRow[] = [];

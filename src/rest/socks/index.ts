@@ -7,7 +7,7 @@ import type { AppDeps } from '../../app-deps';
 import { bearerToken } from '../../shared/bearer';
 import type { Context } from '../../app-deps';
 import * as ops from '../operations/__generated__/operations';
-import { runOperation } from '../run-operation';
+import { runOperation, type Caller as RunCaller } from '../run-operation';
 import { MESSAGES, SocksInputError, type MessageRow, type SocksSession } from './messages';
 
 /** Messages larger than this answer KO; frames beyond MAX_FRAME are refused by the WebSocket layer itself. */
@@ -27,7 +27,7 @@ const ko = (type: number | null, error: string): SocksReply => ({ type, data: { 
 interface Caller {
   apollo: ApolloServer<Context>;
   deps: AppDeps;
-  req: { ip: string; log: FastifyBaseLogger };
+  req: RunCaller;
 }
 
 /** Reads a message envelope: an object with an integer `type` and an object `data` (absent = {}). */
@@ -110,6 +110,12 @@ export function originAllowed(origin: string, host: string | undefined, allowed:
   }
 }
 
+/** Sessions opened by 300/301 record SOCKS as their entry point. */
+function socksCaller(req: { ip: string; log: FastifyBaseLogger; headers: Record<string, string | string[] | undefined> }): RunCaller {
+  const agent = req.headers['user-agent'];
+  return { ip: req.ip, log: req.log, entryPoint: 'SOCKS', userAgent: typeof agent === 'string' ? agent : null };
+}
+
 async function revoke(caller: Caller, token: string) {
   await runOperation(caller.apollo, caller.deps, caller.req, token, { operation: ops.SocksLogoutDocument }, {}).catch(() => undefined);
 }
@@ -140,7 +146,7 @@ export async function mountSocks(server: FastifyInstance, apollo: ApolloServer<C
       handler: async (_req, reply) =>
         reply.code(426).header('upgrade', 'websocket').send(ko(null, 'Connect with a WebSocket, or POST one message to /socks.')),
       wsHandler: (socket, req) => {
-        const caller: Caller = { apollo, deps, req };
+        const caller: Caller = { apollo, deps, req: socksCaller(req) };
         const session: SocksSession = { token: null, username: null };
         const id = randomUUID();
         let queue: Promise<void> = Promise.resolve();
@@ -199,7 +205,7 @@ export async function mountSocks(server: FastifyInstance, apollo: ApolloServer<C
 
     scope.post('/socks', { bodyLimit: MAX_MESSAGE_BYTES }, async (req, reply) => {
       const session: SocksSession = { token: bearerToken(req.headers.authorization), username: null };
-      const out = await handleMessage({ apollo, deps, req }, session, req.body, { revealToken: true });
+      const out = await handleMessage({ apollo, deps, req: socksCaller(req) }, session, req.body, { revealToken: true });
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(out));
     });
   });

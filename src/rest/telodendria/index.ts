@@ -24,6 +24,7 @@ export const MATRIX_PREFLIGHT = { status: 204, headers: MATRIX_CORS };
 /** Telodendria's administrator API, under `/v1` and the older unversioned prefix. */
 export const telodendriaDialect: Dialect = {
   name: 'telodendria',
+  entryPoint: 'MATRIX',
   prefixes: ['/_telodendria/admin/v1', '/_telodendria/admin'],
   rows: TELODENDRIA_ROWS,
   unimplemented: [],

@@ -105,6 +105,15 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Expectation>> = {
     resetUserPassword: { anyOf: [Privilege.MANAGE_USERS, Privilege.RESET_PASSWORDS] },
     resetPassword: 'public',
     confirmEmail: 'public',
+    startMfaEnrolment: 'authenticated',
+    confirmMfaEnrolment: 'authenticated',
+    disableMfa: 'authenticated',
+    regenerateRecoveryCodes: 'authenticated',
+    verifyMfa: 'public',
+    resetUserMfa: { privilege: Privilege.MANAGE_USERS },
+    // The session named is the caller's own, or the caller holds MANAGE_USERS (the dummy id names none).
+    revokeSession: { selfOr: Privilege.MANAGE_USERS },
+    revokeAllSessions: { selfOr: Privilege.MANAGE_USERS },
   },
 };
 

@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { createUser, type Actor } from '../../helpers/factories';
 import { rest } from '../../helpers/rest';
+import { awayFromStepBoundary, enrolMfa, totpAt } from '../../helpers/mfa';
 
 /** What admin-fe needs to sign in and file reports. */
 describe('Mastodon/OAuth endpoints', () => {
@@ -92,5 +93,51 @@ describe('Mastodon/OAuth endpoints', () => {
     expect(listed.body.reports[0]).toMatchObject({ id: res.body.id, content: 'spam', account: { nickname: 'target' } });
     expect((await rest(t, 'POST', '/api/v1/reports', { token: reporter.token, body: {} })).status).toBe(400);
     expect((await rest(t, 'POST', '/api/v1/reports', { body: { account_id: target.id } })).status).toBe(401);
+  });
+
+  it('POST /mfa/challenge: /oauth/token answers Akkoma\'s mfa_required with an mfa_token; a TOTP or a recovery code completes the sign-in; anything wrong answers 400 "Invalid code"', async () => {
+    const user = await createUser(t, { username: 'twofactor', password: 'twofactor-password-1', roles: ['admin'] });
+    const { secret, recoveryCodes } = await enrolMfa(t, user);
+    await awayFromStepBoundary();
+    const password = {
+      grant_type: 'password',
+      username: 'twofactor',
+      password: 'twofactor-password-1',
+      client_id: 'x',
+      client_secret: 'y',
+    };
+    const first = await form('/oauth/token', password);
+    expect(first.status).toBe(403);
+    expect(first.body).toEqual({ error: 'mfa_required', mfa_token: expect.any(String), supported_challenge_types: 'totp' });
+
+    const wrong = await form('/oauth/mfa/challenge', { mfa_token: first.body.mfa_token, challenge_type: 'totp', code: '12345x' });
+    expect(wrong).toEqual({ status: 400, body: { error: 'Invalid code' } });
+    expect(await form('/oauth/mfa/challenge', { mfa_token: first.body.mfa_token, challenge_type: 'sms', code: '123456' })).toEqual({
+      status: 400,
+      body: { error: 'Invalid code' },
+    });
+    expect(await form('/oauth/mfa/challenge', { mfa_token: 'nope', challenge_type: 'totp', code: totpAt(secret, 1) })).toEqual({
+      status: 400,
+      body: { error: 'Invalid code' },
+    });
+    const ok = await form('/oauth/mfa/challenge', { mfa_token: first.body.mfa_token, challenge_type: 'totp', code: totpAt(secret, 1) });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String), me: user.id });
+    expect((await rest(t, 'GET', '/api/v1/pleroma/admin/users', { token: ok.body.access_token })).status).toBe(200);
+
+    const second = await form('/oauth/token', password);
+    const recovery = await form('/oauth/mfa/challenge', {
+      mfa_token: second.body.mfa_token,
+      challenge_type: 'recovery',
+      code: recoveryCodes[0],
+    });
+    expect(recovery.status).toBe(200);
+    const third = await form('/oauth/token', password);
+    expect(
+      await form('/oauth/mfa/challenge', { mfa_token: third.body.mfa_token, challenge_type: 'recovery', code: recoveryCodes[0] }),
+    ).toEqual({
+      status: 400,
+      body: { error: 'Invalid code' },
+    });
   });
 });

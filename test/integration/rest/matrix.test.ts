@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { createUser, type Actor } from '../../helpers/factories';
 import { rest } from '../../helpers/rest';
+import { enrolMfa } from '../../helpers/mfa';
 
 /** Status and body only, for exact comparison of an answer. */
 const sb = (r: { status: number; body: unknown }) => ({ status: r.status, body: r.body });
@@ -344,5 +345,19 @@ describe('Matrix client endpoints', () => {
     const get = await fetch(`${t.url}/_matrix/client/versions`, { headers: { origin: 'https://app.element.io' } });
     expect(get.headers.get('access-control-allow-origin')).toBe('*');
     expect(get.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('POST /v3/login refuses a password-only sign-in for an account with two-factor sign-in: 403 M_FORBIDDEN naming the way in', async () => {
+    const user = await createUser(t, { username: 'mfa-matrix', password: 'mfa-matrix-password' });
+    await enrolMfa(t, user);
+    const res = await rest(t, 'POST', '/_matrix/client/v3/login', {
+      body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'mfa-matrix' }, password: 'mfa-matrix-password' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ errcode: 'M_FORBIDDEN', error: expect.stringMatching(/^Two-factor authentication is enabled/) });
+    const wrong = await rest(t, 'POST', '/_matrix/client/v3/login', {
+      body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'mfa-matrix' }, password: 'not-the-password' },
+    });
+    expect(wrong.body.error).toBe('Invalid creditentials for user.');
   });
 });

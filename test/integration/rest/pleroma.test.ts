@@ -1,6 +1,7 @@
 import { gql, startTestApp, type TestApp } from '../../helpers/app';
 import { createUser, type Actor } from '../../helpers/factories';
 import { rest } from '../../helpers/rest';
+import { enrolMfa } from '../../helpers/mfa';
 
 const PREFIXES = ['/api/v1/pleroma/admin', '/api/pleroma/admin'];
 
@@ -786,8 +787,29 @@ describe.each(PREFIXES)('Akkoma/Pleroma account management under %s', (prefix) =
     expect(bad.body.errors).toBeDefined();
   });
 
-  it('PUT /users/disable_mfa answers 501 (Gatehouse has no MFA)', async () => {
-    expect((await rest(t, 'PUT', P('/users/disable_mfa'), { token: admin.token, body: { nickname: 'bob' } })).status).toBe(501);
+  it("PUT /users/disable_mfa turns a user's MFA off and answers the nickname; 404 for an unknown one; staff only", async () => {
+    const user = await createUser(t, { username: `phoneless${prefix.length}`, password: 'phoneless-password-1' });
+    await enrolMfa(t, user);
+    const MFA = '{ viewer { mfaEnabled } }';
+    expect((await gql(t, MFA, {}, user.token)).data!.viewer.mfaEnabled).toBe(true);
+    const plain = await createUser(t);
+    expect((await rest(t, 'PUT', P('/users/disable_mfa'), { token: plain.token, body: { nickname: user.username } })).status).toBe(403);
+    const res = await rest(t, 'PUT', P('/users/disable_mfa'), { token: admin.token, body: { nickname: user.username } });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe(user.username);
+    expect((await gql(t, MFA, {}, user.token)).data!.viewer.mfaEnabled).toBe(false);
+    expect(await rest(t, 'PUT', P('/users/disable_mfa'), { token: admin.token, body: { nickname: 'nobody-here' } })).toMatchObject({
+      status: 404,
+      body: { error: 'Not found' },
+    });
+    expect((await rest(t, 'PUT', P('/users/disable_mfa'), { token: admin.token, body: {} })).status).toBe(400);
+    // Signing in through OAuth needs the password only again.
+    const token = await fetch(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username: user.username, password: 'phoneless-password-1' }),
+    });
+    expect(token.status).toBe(200);
   });
 });
 

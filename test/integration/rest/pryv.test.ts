@@ -2,6 +2,7 @@ import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { auditCount, createUser, type Actor } from '../../helpers/factories';
 import { rest } from '../../helpers/rest';
+import { enrolMfa } from '../../helpers/mfa';
 
 const ALL_PERMISSIONS = {
   users: ['read', 'create', 'delete', 'resetPassword', 'changePermissions'],
@@ -369,7 +370,24 @@ describe('Pryv.io admin API', () => {
       body: { error: { id: 'unsupported-operation' } },
     });
     expect((await rest(t, 'POST', '/admin/migrations/apply', raw(adminJwt))).status).toBe(501);
-    expect(await rest(t, 'DELETE', '/platform-users/carol/mfa', raw(adminJwt))).toMatchObject({ status: 501 });
+  });
+
+  it('DELETE /platform-users/:username/mfa turns MFA off (204, platformUsers:modify); POST /login refuses an MFA account with 403 mfa-required', async () => {
+    const user = await createUser(t, { username: 'mfa-staff', password: 'mfa-staff-password-1', privileges: ['VIEW_USERS'] });
+    await enrolMfa(t, user);
+    const refused = await rest(t, 'POST', '/auth/login', { body: { username: 'mfa-staff', password: 'mfa-staff-password-1' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.id).toBe('mfa-required');
+    expect(refused.body.error.message).toMatch(/Two-factor authentication is enabled/);
+    expect(JSON.stringify(refused.body)).not.toMatch(/mfaChallenge/);
+
+    const reader = await createUser(t, { privileges: ['VIEW_USERS'] });
+    expect((await rest(t, 'DELETE', '/platform-users/mfa-staff/mfa', raw(reader.token))).status).toBe(401);
+    const res = await rest(t, 'DELETE', '/platform-users/mfa-staff/mfa', raw(adminJwt));
+    expect(res.status).toBe(204);
+    expect(res.body).toBeUndefined();
+    expect((await rest(t, 'DELETE', '/platform-users/no-such-user/mfa', raw(adminJwt))).status).toBe(404);
+    expect((await rest(t, 'POST', '/auth/login', { body: { username: 'mfa-staff', password: 'mfa-staff-password-1' } })).status).toBe(200);
   });
 });
 

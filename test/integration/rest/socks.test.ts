@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { rest } from '../../helpers/rest';
+import { createUser } from '../../helpers/factories';
+import { enrolMfa } from '../../helpers/mfa';
 
 interface Reply {
   type: number | null;
@@ -283,5 +285,19 @@ describe('Socks message protocol over WebSocket /socks', () => {
     });
     // A plain GET is told to upgrade.
     expect(await rest(t, 'GET', '/socks')).toMatchObject({ status: 426, body: { type: null, data: { status: 'KO' } } });
+  });
+
+  it('300 answers KO for an account with two-factor sign-in (the protocol has no step for a code); the connection stays signed out', async () => {
+    const user = await createUser(t, { username: 'mfa-socks', password: 'mfa-socks-password' });
+    await enrolMfa(t, user);
+    const client = await SocksClient.open(t);
+    try {
+      const res = await client.send(300, { user: 'mfa-socks', password: 'mfa-socks-password' });
+      expect(res).toEqual({ type: 300, data: { status: 'KO', error: expect.stringMatching(/^Two-factor authentication is required/) } });
+      expect(JSON.stringify(res)).not.toMatch(/mfaChallenge/);
+      expect(await client.send(310, {})).toMatchObject({ type: 310, data: { status: 'KO' } });
+    } finally {
+      client.close();
+    }
   });
 });
