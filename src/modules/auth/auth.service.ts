@@ -83,6 +83,9 @@ export interface Session {
   user: User;
 }
 
+/** `User.sessions` lists at most this many (the newest): a script signing in in a loop cannot make the list unbounded. */
+export const SESSIONS_LISTED = 200;
+
 /** Pryv.io admin tokens live 24 hours. */
 export const JWT_LIFETIME_SECONDS = 24 * 3600;
 
@@ -307,9 +310,11 @@ export class AuthService extends BaseService {
     return sessionRecord(t, this.viewer.tokenId);
   }
 
-  /** A user's live sessions, newest first (the permission map allows the user and MANAGE_USERS). */
+  /** A user's live sessions, newest first, at most SESSIONS_LISTED (the permission map allows the user and MANAGE_USERS). */
   async sessionsOf(userId: number): Promise<SessionRecord[]> {
-    const rows = await this.em.fork().find(AccessToken, { user: userId, expiresAt: { $gt: new Date() } }, { orderBy: { id: 'desc' } });
+    const rows = await this.em
+      .fork()
+      .find(AccessToken, { user: userId, expiresAt: { $gt: new Date() } }, { orderBy: { id: 'desc' }, limit: SESSIONS_LISTED });
     return rows.map((t) => sessionRecord(t, this.ctx.viewer?.tokenId));
   }
 

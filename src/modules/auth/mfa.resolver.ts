@@ -23,7 +23,9 @@ export class MfaResolver {
     return loaders.mfaEnabledByUser.load(user.id);
   }
 
-  @FieldResolver(() => [SessionRecord], { description: 'Live sessions, newest first: for the user themself and MANAGE_USERS.' })
+  @FieldResolver(() => [SessionRecord], {
+    description: 'Live sessions, newest first (at most 200): for the user themself and MANAGE_USERS.',
+  })
   sessions(@Root() user: UserRecord, @Ctx() { services }: Context) {
     return services.auth.sessionsOf(user.id);
   }

@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { buildApp } from '../../../src/app';
+import { hashToken } from '../../../src/auth/tokens';
+import { AccessToken } from '../../../src/modules/auth/access-token.entity';
+import { User } from '../../../src/modules/users/user.entity';
 import { codes, gql, startTestApp, type TestApp } from '../../helpers/app';
 import { auditCount, createUser, type Actor } from '../../helpers/factories';
 import { awayFromStepBoundary, enrolMfa, totpAt } from '../../helpers/mfa';
@@ -329,6 +332,33 @@ describe('sessions', () => {
       expect((await gql(t, '{ viewer { username } }', {}, token)).data!.viewer).toBeNull();
     }
     expect(await auditCount(t, 'session.revoke_all')).toBe(1);
+  });
+
+  it('User.sessions lists the 200 newest live sessions, newest first; expired ones are left out', async () => {
+    const user = await createUser(t, { username: 'manysessions' });
+    const em = t.app.deps.orm.em.fork();
+    const ref = em.getReference(User, Number(user.id));
+    for (let i = 0; i < 210; i++) {
+      em.create(AccessToken, {
+        tokenHash: hashToken(`many-${i}`),
+        user: ref,
+        expiresAt: new Date(Date.now() + 3600_000),
+        deviceName: `d${i}`,
+      });
+    }
+    em.create(AccessToken, {
+      tokenHash: hashToken('many-expired'),
+      user: ref,
+      expiresAt: new Date(Date.now() - 1000),
+      deviceName: 'expired',
+    });
+    await em.flush();
+    const res = await gql(t, '{ viewer { sessions { id deviceName } } }', {}, user.token);
+    const sessions = res.data!.viewer.sessions as Array<{ id: string; deviceName: string | null }>;
+    expect(sessions).toHaveLength(200);
+    expect(sessions[0].deviceName).toBe('d209');
+    expect(sessions.map((s) => Number(s.id))).toEqual([...sessions.map((s) => Number(s.id))].sort((a, b) => b - a));
+    expect(sessions.some((s) => s.deviceName === 'expired')).toBe(false);
   });
 
   it('a revocation made through one instance ends the session on another at once (both read the same table)', async () => {
