@@ -37,9 +37,8 @@ const PG_BASE = process.env.BENCH_DATABASE_URL;
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 /**
  * On two or more cores, the load generator (this process, autocannon included) keeps to CPU 0 and each
- * server's main thread, the one that limits it, to CPU 1; their other threads (SQLite's pool, GC helpers)
- * may use both. Without it the scheduler now and then puts autocannon on the server's core, and a round's
- * figures halve. BENCH_PIN=0 turns it off.
+ * server, every thread of it, to CPU 1 (see pinServer). Without it the scheduler now and then puts
+ * autocannon on a server's core, and a round's figures halve. BENCH_PIN=0 turns it off.
  */
 const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && existsSync('/usr/bin/taskset');
 
@@ -524,7 +523,7 @@ async function main() {
       if (PG_BASE && (!ONLY || ONLY.has('two-instances'))) {
         // A second instance on the same database; the load shared between the two (25 connections each).
         const second = await startServer({ DATABASE_URL: db.url }, 4713);
-        // Two servers' main threads and the load generator on two cores: the second one may run anywhere.
+        // Two servers and the load generator on two cores: the second one may run anywhere.
         pinServer(second.child.pid!, null);
         try {
           const both = [...me, { url: second.url, pid: second.child.pid! }];
@@ -585,7 +584,7 @@ async function main() {
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.log(
-    `\nMachine: ${machine}. Database: ${kind}. Load generator on CPU 0, servers' main threads on CPU 1: ${PIN ? 'yes' : 'no'}. ${CONNECTIONS} connections, ${ROUNDS} pairs of ${DURATION} s rounds alternating with the baseline after a ${WARMUP} s warm-up, medians.`,
+    `\nMachine: ${machine}. Database: ${kind}. Load generator on CPU 0, each server (all its threads) on CPU 1: ${PIN ? 'yes' : 'no'}. ${CONNECTIONS} connections, ${ROUNDS} pairs of ${DURATION} s rounds alternating with the baseline after a ${WARMUP} s warm-up, medians.`,
   );
   console.log(
     '| scenario | req/s | % of baseline (spread) | CPU ms/req main (process) | CPU vs baseline | p50 ms | p99 ms | errors | RSS MB |',
