@@ -4,7 +4,6 @@ import { BadInputError, ForbiddenError, NotFoundError, UnauthenticatedError } fr
 import type { EntryPointName } from '../../shared/entry-points';
 import type { Context } from '../context';
 import { BaseService, parseId } from '../base.service';
-import { assertCanActFor } from '../../permissions/guards';
 import { MfaMethod } from './mfa.service';
 import { sessionRecord, type SessionRecord } from './session.types';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
@@ -328,7 +327,7 @@ export class AuthService extends BaseService {
     const t = await this.em.fork().findOne(AccessToken, tokenId, { populate: ['user'] });
     if (!t) throw new NotFoundError('Session', id);
     const owner = t.user;
-    if (owner.id !== viewer.id) await this.assertCanActOnOwner(owner);
+    await this.ctx.services.users.assertCanActFor(owner);
     return this.tx(async (em) => {
       const removed = await em.nativeDelete(AccessToken, { id: tokenId });
       if (removed === 0) throw new NotFoundError('Session', id);
@@ -347,7 +346,7 @@ export class AuthService extends BaseService {
     const viewer = this.viewer;
     const [userId] = await this.ctx.services.users.resolveRefs(id != null ? [id] : null, username != null ? [username] : null);
     const owner = await this.em.fork().findOneOrFail(User, userId);
-    if (owner.id !== viewer.id) await this.assertCanActOnOwner(owner);
+    await this.ctx.services.users.assertCanActFor(owner);
     return this.tx(async (em) => {
       const removed = await em.nativeDelete(AccessToken, { user: owner.id });
       this.ctx.services.audit.record(em, {
@@ -358,11 +357,6 @@ export class AuthService extends BaseService {
       });
       return removed;
     });
-  }
-
-  private async assertCanActOnOwner(owner: User): Promise<void> {
-    const privileges = await this.ctx.services.users.effectivePrivileges(String(owner.id));
-    assertCanActFor(this.viewer, owner.username, privileges, await this.allowEscalation());
   }
 
   /** Revokes the token this request came with. */

@@ -4,7 +4,6 @@ import { registerEnumType } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/core';
 import { BadInputError, ConflictError } from '../../errors/errors';
 import { hashToken, generateToken } from '../../auth/tokens';
-import { assertCanActFor } from '../../permissions/guards';
 import { subject } from '../audit/audit.service';
 import { BaseService } from '../base.service';
 import { User } from '../users/user.entity';
@@ -147,10 +146,7 @@ export class MfaService extends BaseService {
    */
   async reset(idOrUsername: string): Promise<User> {
     const user = await this.ctx.services.users.getByIdOrUsername(idOrUsername);
-    if (user.id !== this.viewer.id) {
-      const privileges = await this.ctx.services.users.effectivePrivileges(String(user.id));
-      assertCanActFor(this.viewer, user.username, privileges, await this.allowEscalation());
-    }
+    await this.ctx.services.users.assertCanActFor(user);
     return this.tx(async (em) => {
       const u = await em.findOneOrFail(User, user.id);
       if (await this.remove(em, u.id)) {

@@ -10,7 +10,6 @@ import { BaseService } from '../base.service';
 import { sendMail } from '../mail/mailer';
 import { OutboxMessage } from '../mail/outbox.entity';
 import { User } from './user.entity';
-import { assertCanActFor } from '../../permissions/guards';
 
 const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
@@ -83,20 +82,13 @@ export class AccountService extends BaseService {
     return { token, expiresAt };
   }
 
-  /** Whoever may take over an account by its password must hold every privilege it holds. */
-  private async assertCanActFor(user: { id: number; username: string }) {
-    if (user.id === this.viewer.id) return;
-    const privileges = await this.ctx.services.users.effectivePrivileges(String(user.id));
-    assertCanActFor(this.viewer, user.username, privileges, await this.allowEscalation());
-  }
-
   /**
    * Sets a generated password (15 characters, Pryv's reset) and ends the account's sessions; the
    * password is answered once, here.
    */
   async resetUserPassword(ref: string): Promise<{ username: string; password: string }> {
     const user = await this.ctx.services.users.getByIdOrUsername(ref);
-    await this.assertCanActFor(user);
+    await this.ctx.services.users.assertCanActFor(user);
     const password = generatePassword(15);
     const hash = await this.ctx.deps.hasher.hash(password);
     await this.tx(async (em) => {
@@ -115,7 +107,7 @@ export class AccountService extends BaseService {
   /** A one-use password-reset token and the link a user follows with it. */
   async createPasswordReset(ref: string) {
     const user = await this.ctx.services.users.getByIdOrUsername(ref);
-    await this.assertCanActFor(user);
+    await this.ctx.services.users.assertCanActFor(user);
     const settings = await this.ctx.settings();
     const { token, expiresAt } = await this.issue(user.id, 'password_reset', RESET_TTL_MS);
     await this.tx(async (em) => {

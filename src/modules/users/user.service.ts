@@ -37,6 +37,15 @@ export class UserService extends BaseService {
     return byId ?? this.getByUsername(ref);
   }
 
+  /**
+   * Acting on another account (its password, its second factor, its sessions) needs every privilege it
+   * holds; one's own account is always fair game.
+   */
+  async assertCanActFor(user: { id: number; username: string }): Promise<void> {
+    if (user.id === this.viewer.id) return;
+    assertCanActFor(this.viewer, user.username, await this.effectivePrivileges(String(user.id)), await this.allowEscalation());
+  }
+
   /** Effective privileges of a user (of the viewer when no user is named). */
   async effectivePrivileges(idOrUsername?: string | null) {
     const user = idOrUsername != null ? await this.getByIdOrUsername(idOrUsername) : await this.viewerRecord();
@@ -185,10 +194,7 @@ export class UserService extends BaseService {
       }
     }
     if (input.password != null) {
-      if (!self) {
-        const target = await this.get(String(userId));
-        assertCanActFor(viewer, target.username, await this.effectivePrivileges(String(userId)), await this.allowEscalation());
-      }
+      if (!self) await this.assertCanActFor(await this.get(String(userId)));
       newHash = await this.ctx.deps.hasher.hash(input.password);
     }
     const allowEscalation = await this.allowEscalation();

@@ -15,6 +15,14 @@ function isCalendarDate(s: string): boolean {
   return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
 }
 
+/** A required string body field, or Akkoma's OpenApiSpex answer for a missing one. */
+function requiredField(req: RestRequest, name: string): string {
+  const value = params(req)[name];
+  if (typeof value !== 'string' || value === '')
+    throw new BadInputError(`Missing field: ${name}.`, name, { pointer: `/${name}`, detail: `Missing field: ${name}` });
+  return value;
+}
+
 function nicknames(req: RestRequest): string[] {
   const p = params(req);
   const list = listParam(p, 'nicknames') ?? listParam(p, 'nickname');
@@ -252,13 +260,7 @@ export const PLEROMA_ROWS: RouteRow[] = [
     method: 'POST',
     path: '/users/revoke_invite',
     operation: ops.PleromaRevokeInviteDocument,
-    variables: (req) => {
-      const token = params(req).token;
-      // Akkoma's OpenApiSpex answer for the missing body field.
-      if (typeof token !== 'string' || token === '')
-        throw new BadInputError('Missing field: token.', 'token', { pointer: '/token', detail: 'Missing field: token' });
-      return { token };
-    },
+    variables: (req) => ({ token: requiredField(req, 'token') }),
     serialize: (data) => pleromaInvite(data.revokeInvite),
   }),
   row({
@@ -444,12 +446,7 @@ export const PLEROMA_ROWS: RouteRow[] = [
     method: 'PUT',
     path: '/users/disable_mfa',
     operation: ops.PleromaDisableMfaDocument,
-    variables: (req) => {
-      const nickname = params(req).nickname;
-      if (typeof nickname !== 'string' || nickname === '')
-        throw new BadInputError('Missing field: nickname.', 'nickname', { pointer: '/nickname', detail: 'Missing field: nickname' });
-      return { ref: nickname };
-    },
+    variables: (req) => ({ ref: requiredField(req, 'nickname') }),
     // Akkoma answers the nickname itself, as a JSON string.
     serialize: (data) => data.resetUserMfa.username,
   }),
