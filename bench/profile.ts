@@ -69,11 +69,13 @@ async function main() {
   const total = nodes.reduce((n, x) => n + x.hitCount, 0);
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const own = new Map<string, number>();
   for (const n of nodes) {
     const pkg = bucket(n.callFrame.url);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + n.hitCount);
     const name = `${n.callFrame.functionName || '(anonymous)'} ${pkg === 'gatehouse' ? n.callFrame.url.split('/dist/')[1] : pkg}:${n.callFrame.lineNumber}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + n.hitCount);
+    if (pkg === 'gatehouse') own.set(name, (own.get(name) ?? 0) + n.hitCount);
   }
   const top = (m: Map<string, number>, k: number) =>
     [...m.entries()]
@@ -81,7 +83,9 @@ async function main() {
       .slice(0, k)
       .map(([name, hits]) => `${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`)
       .join('\n');
-  console.log(`\nby package (self time):\n${top(byPackage, 25)}\n\nby function:\n${top(byFunction, 40)}`);
+  console.log(
+    `\nby package (self time):\n${top(byPackage, 25)}\n\nby function:\n${top(byFunction, 40)}\n\nGatehouse's own functions:\n${top(own, 20)}`,
+  );
 }
 
 main().catch((err) => {

@@ -167,6 +167,11 @@ describe('two instances on one PostgreSQL', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await gqlAt(i % 2 ? B.url : A.url, PROTECTED, {}, busy)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    // The counters are rows of one table both instances write, kept out of the write-ahead log.
+    const table = await sql.query(`select relpersistence from pg_class where relname = 'rate_limits'`);
+    expect(table.rows).toEqual([{ relpersistence: 'u' }]);
+    const counters = await sql.query(`select points from rate_limits where key like 'gh_api_6_5:user:%'`);
+    expect(counters.rows.map((r) => Number(r.points))).toEqual([8]);
     await new Promise((r) => setTimeout(r, 5100));
     await patchSettings(A.url, root, { rateLimits: { api: { perCaller: 100000, windowSeconds: 60 } } });
     await new Promise((r) => setTimeout(r, 2100));

@@ -20,6 +20,7 @@ import { Migration20261202080000 } from './sqlite/Migration20261202080000';
 import { Migration20261202080005 } from './postgresql/Migration20261202080005';
 import { Migration20261202141803 } from './sqlite/Migration20261202141803';
 import { Migration20261202141804 } from './postgresql/Migration20261202141804';
+import { Migration20261202183000 } from './postgresql/Migration20261202183000';
 
 /** Migrations are listed by class so the same list runs from ts-node, jest and dist/. Add new ones at the end. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -46,4 +47,5 @@ export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202072005_moderation_log', class: Migration20261202072005 },
   { name: 'Migration20261202080005_device_ids', class: Migration20261202080005 },
   { name: 'Migration20261202141804_mfa_sessions', class: Migration20261202141804 },
+  { name: 'Migration20261202183000_unlogged_rate_limits', class: Migration20261202183000 },
 ];
