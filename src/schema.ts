@@ -1,6 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { validateOrReject, type ValidatorOptions } from 'class-validator';
+import { getMetadataStorage, validateOrReject, type ValidatorOptions } from 'class-validator';
 import { ArgumentValidationError, buildSchemaSync } from 'type-graphql';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { GroupResolver } from './modules/groups/group.resolver';
@@ -46,13 +46,34 @@ const isInputInstance = (v: unknown): v is object => {
   return proto !== null && proto !== Object.prototype && proto !== Array.prototype;
 };
 
+const hasRules = new WeakMap<object, boolean>();
+
+/**
+ * Whether class-validator holds any rule for an input class (its own or inherited). With none, and
+ * unknown values allowed, validating finds nothing: asking class-validator costs a scan of every
+ * class's metadata per argument (the page arguments of every list, for instance). Decorators run at
+ * import, so the answer per class never changes.
+ */
+function carriesRules(value: object): boolean {
+  const ctor = value.constructor;
+  let rules = hasRules.get(ctor);
+  if (rules === undefined) {
+    rules = getMetadataStorage().getTargetValidationMetadatas(ctor, '', false, false).length > 0;
+    hasRules.set(ctor, rules);
+  }
+  return rules;
+}
+
+const needsValidation = (v: unknown): v is object => isInputInstance(v) && carriesRules(v);
+
 /** Validates input objects (and lists of them) as type-graphql's default does. */
 export async function validateArgument(value: unknown): Promise<void> {
   if (value === null || typeof value !== 'object') return;
   try {
     if (Array.isArray(value)) {
-      await Promise.all(value.filter(isInputInstance).map((v) => validateOrReject(v, VALIDATOR_OPTIONS)));
-    } else if (isInputInstance(value)) {
+      const validated = value.filter(needsValidation);
+      if (validated.length > 0) await Promise.all(validated.map((v) => validateOrReject(v, VALIDATOR_OPTIONS)));
+    } else if (needsValidation(value)) {
       await validateOrReject(value, VALIDATOR_OPTIONS);
     }
   } catch (err) {
