@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { createOrm } from '../src/db/orm';
 import { ENTITIES } from '../src/modules/entities';
@@ -143,4 +144,22 @@ export async function liftApiLimit(url: string, token: string): Promise<void> {
     token,
   );
   if (res.errors) throw new Error(`could not lift the API limit: ${JSON.stringify(res.errors)}`);
+}
+
+/** A scratch PostgreSQL database on BENCH_DATABASE_URL's server, dropped after the run. */
+export async function scratchDatabase(baseUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = async (sql: string) => {
+    const c = new Client({ connectionString: baseUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { build, graphql, startServer } from './lib';
+import { build, graphql, scratchDatabase, startServer } from './lib';
 import { FULL, seedDataset } from './seed';
 
 const DOCUMENTS: Record<string, string> = {
@@ -40,8 +40,10 @@ async function main() {
   build();
   const dir = mkdtempSync(join(tmpdir(), 'gh-prof-'));
   const file = join(dir, 'bench.db');
-  await seedDataset({ driver: 'sqlite', dbName: file }, FULL);
-  const server = await startServer({ DATABASE_URL: `sqlite:${file}`, GATEHOUSE_ADMIN: 'bench:bench-password-1' }, 4719, [
+  // BENCH_DATABASE_URL profiles on a scratch PostgreSQL database of that server instead of a SQLite file.
+  const pg = process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'gatehouse_bench_profile') : null;
+  await seedDataset(pg ? { driver: 'postgresql', clientUrl: pg.url } : { driver: 'sqlite', dbName: file }, FULL);
+  const server = await startServer({ DATABASE_URL: pg ? pg.url : `sqlite:${file}`, GATEHOUSE_ADMIN: 'bench:bench-password-1' }, 4719, [
     '--cpu-prof',
     `--cpu-prof-dir=${dir}`,
   ]);
@@ -63,6 +65,7 @@ async function main() {
   });
   console.log(`${which}: ${result.requests.average} req/s, p99 ${result.latency.p99} ms, errors ${result.errors + result.non2xx}`);
   await server.stop();
+  await pg?.drop();
   const profile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!profile) throw new Error('no profile written');
   const { nodes } = JSON.parse(readFileSync(join(dir, profile), 'utf8')) as { nodes: Node[] };

@@ -17,12 +17,11 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { print } from 'graphql';
-import { Client } from 'pg';
 import type { DatabaseConfig } from '../src/config/config';
 import { encodeCursor } from '../src/graphql/pagination';
 import { PleromaUsersDocument } from '../src/rest/operations/__generated__/operations';
 import { PLEROMA_ROWS } from '../src/rest/pleroma/routes';
-import { build, graphql, median, ROOT, startServer, type Server } from './lib';
+import { build, graphql, median, ROOT, scratchDatabase, startServer, type Server } from './lib';
 import { FULL, seedDataset } from './seed';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
@@ -248,24 +247,6 @@ async function forceGc(server: Server): Promise<number> {
     await new Promise((r) => setTimeout(r, 300));
   }
   return rssMb(server.child.pid!);
-}
-
-/** A scratch PostgreSQL database on BENCH_DATABASE_URL's server, dropped after the run. */
-async function scratchDatabase(baseUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = async (sql: string) => {
-    const c = new Client({ connectionString: baseUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Where a run's data lives: a SQLite file, or a scratch PostgreSQL database. */
