@@ -6,7 +6,7 @@
  *   npm run bench   (SQLite file)
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench   (a scratch database is
  *                    created on that server and dropped after; adds a two-instance run)
- * BENCH_DURATION seconds per round (2), BENCH_ROUNDS pairs (8), BENCH_SOAK requests (200000),
+ * BENCH_DURATION seconds per round (1), BENCH_ROUNDS pairs (16), BENCH_SOAK requests (200000),
  * BENCH_KEYSET_USERS (100000), BENCH_ONLY=name,name, BENCH_SMOKE=1 for a short check.
  */
 import 'reflect-metadata';
@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { print } from 'graphql';
 import type { DatabaseConfig } from '../src/config/config';
 import { encodeCursor } from '../src/graphql/pagination';
@@ -25,8 +26,8 @@ import { build, graphql, median, ROOT, scratchDatabase, startServer, type Server
 import { FULL, seedDataset } from './seed';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
-const DURATION = Number(process.env.BENCH_DURATION ?? (SMOKE ? 1 : 2));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 8));
+const DURATION = Number(process.env.BENCH_DURATION ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 16));
 const WARMUP = SMOKE ? 1 : 2;
 const CONNECTIONS = 50;
 const SOAK = Number(process.env.BENCH_SOAK ?? (SMOKE ? 2_000 : 200_000));
@@ -50,6 +51,34 @@ const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && existsSync('/
 function pinServer(pid: number, cpu: number | null = 1): void {
   if (!PIN) return;
   execSync(`taskset -a -pc ${cpu === null ? `0-${cpus().length - 1}` : cpu} ${pid}`, { stdio: 'ignore' });
+}
+
+/** The scratch PostgreSQL databases of this run (their backends are pinned with the servers). */
+const pgDatabases = new Set<string>();
+
+/**
+ * On PostgreSQL the database's work runs in its backends, outside the servers' processes. Unpinned, they
+ * ran on either core, now beside autocannon and now beside a server, and two runs' ratios differed by up
+ * to 18%. Pinned to the servers' core, a server and its database share one core, as a server and its
+ * SQLite threads do, and the load generator keeps its own. Backends are opened lazily, so this runs after
+ * each warm-up. `cpu` null gives every core (two instances).
+ */
+async function pinBackends(cpu: number | null): Promise<void> {
+  if (!PIN || !PG_BASE || pgDatabases.size === 0) return;
+  const client = new Client({ connectionString: PG_BASE });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = any($1)', [[...pgDatabases]]);
+    for (const { pid } of rows) {
+      try {
+        execSync(`taskset -pc ${cpu === null ? `0-${cpus().length - 1}` : cpu} ${pid}`, { stdio: 'ignore' });
+      } catch {
+        // a backend that has gone since the query
+      }
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 interface Request {
@@ -186,6 +215,7 @@ async function measure(baseline: Target | null, servers: Target[], s: Scenario):
   const duration = s.duration ?? DURATION;
   await round(servers, s.request, WARMUP, s.connections);
   if (baseline) await round([baseline], BASELINE_REQUEST, WARMUP);
+  await pinBackends(servers.length === 1 ? 1 : null);
   const mine: Round[] = [];
   const theirs: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
@@ -256,6 +286,7 @@ async function forceGc(server: Server): Promise<number> {
 async function database(label: string): Promise<{ config: DatabaseConfig; url: string; drop(): Promise<void> }> {
   if (PG_BASE) {
     const db = await scratchDatabase(PG_BASE, `gatehouse_bench_${label}`);
+    pgDatabases.add(`gatehouse_bench_${label}`);
     return { config: { driver: 'postgresql', clientUrl: db.url }, url: db.url, drop: db.drop };
   }
   const file = join(tmpdir(), `gatehouse-bench-${label}-${process.pid}.db`);
@@ -372,9 +403,9 @@ function scenarios(token: string): Scenario[] {
       // Sign-ins run at about 20 a second, two argon2id hashes at a time (HASH_CONCURRENCY). At 50
       // connections a 2-second round counted some 40 of them while the rest waited in the hash queue,
       // and the hashes left queued when a round stopped ran on into the next round. Four connections
-      // keep the queue full without a backlog; rounds three times as long count enough sign-ins.
+      // keep the queue full without a backlog; 6-second rounds count some 300 sign-ins.
       connections: 4,
-      duration: DURATION * 3,
+      duration: SMOKE ? DURATION : 6,
       request: {
         method: 'POST',
         path: '/graphql',
