@@ -49,8 +49,12 @@ const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && existsSync('/
  * rounds (pinned whole, it holds 11,000 ± 4%). `cpu` null gives every core (the second instance).
  */
 function pinServer(pid: number, cpu: number | null = 1): void {
-  if (!PIN) return;
-  execSync(`taskset -a -pc ${cpu === null ? `0-${cpus().length - 1}` : cpu} ${pid}`, { stdio: 'ignore' });
+  if (PIN) taskset(pid, cpu, true);
+}
+
+/** Pins a process (`allThreads`: every thread of it) to one CPU, or to every CPU when `cpu` is null. */
+function taskset(pid: number, cpu: number | null, allThreads: boolean): void {
+  execSync(`taskset ${allThreads ? '-a ' : ''}-pc ${cpu === null ? `0-${cpus().length - 1}` : cpu} ${pid}`, { stdio: 'ignore' });
 }
 
 /** The scratch PostgreSQL databases of this run (their backends are pinned with the servers). */
@@ -71,7 +75,7 @@ async function pinBackends(cpu: number | null): Promise<void> {
     const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = any($1)', [[...pgDatabases]]);
     for (const { pid } of rows) {
       try {
-        execSync(`taskset -pc ${cpu === null ? `0-${cpus().length - 1}` : cpu} ${pid}`, { stdio: 'ignore' });
+        taskset(pid, cpu, false);
       } catch {
         // a backend that has gone since the query
       }
@@ -285,8 +289,9 @@ async function forceGc(server: Server): Promise<number> {
 /** Where a run's data lives: a SQLite file, or a scratch PostgreSQL database. */
 async function database(label: string): Promise<{ config: DatabaseConfig; url: string; drop(): Promise<void> }> {
   if (PG_BASE) {
-    const db = await scratchDatabase(PG_BASE, `gatehouse_bench_${label}`);
-    pgDatabases.add(`gatehouse_bench_${label}`);
+    const name = `gatehouse_bench_${label}`;
+    const db = await scratchDatabase(PG_BASE, name);
+    pgDatabases.add(name);
     return { config: { driver: 'postgresql', clientUrl: db.url }, url: db.url, drop: db.drop };
   }
   const file = join(tmpdir(), `gatehouse-bench-${label}-${process.pid}.db`);
@@ -400,10 +405,10 @@ function scenarios(token: string): Scenario[] {
     {
       name: 'graphql login (argon2id included)',
       kind: 'login',
-      // Sign-ins run at about 20 a second, two argon2id hashes at a time (HASH_CONCURRENCY). At 50
-      // connections a 2-second round counted some 40 of them while the rest waited in the hash queue,
-      // and the hashes left queued when a round stopped ran on into the next round. Four connections
-      // keep the queue full without a backlog; 6-second rounds count some 300 sign-ins.
+      // Sign-ins run two argon2id hashes at a time (HASH_CONCURRENCY). At 50 connections a 2-second
+      // round counted some 40 of them while the rest waited in the hash queue, and the hashes left
+      // queued when a round stopped ran on into the next round. Four connections keep the queue full
+      // without a backlog; 6-second rounds count some 300 sign-ins (about 50 a second).
       connections: 4,
       duration: SMOKE ? DURATION : 6,
       request: {
