@@ -780,6 +780,16 @@ async function main() {
         `| ${f.name} | ${fmt(p.vsBaseline * 100, 1)} | ${fmt(f.vsBaseline * 100, 1)} | ${change >= 0 ? '+' : ''}${fmt(change * 100, 1)}%${Math.abs(change) > 0.1 ? ' (over ±10%)' : ''} |`,
       );
     }
+    // The baseline's own CPU time per request, alone, tells how fast the host ran. A slower host slows
+    // Gatehouse's larger code and heap more than the baseline's few lines: the ratios then move together.
+    const pb = previous.figures.find((x) => x.kind === 'baseline');
+    const tb = figures.find((x) => x.kind === 'baseline');
+    if (pb && tb) {
+      const change = tb.processCpuMsPerRequest / pb.processCpuMsPerRequest - 1;
+      console.log(
+        `\nThe host's speed: the baseline's CPU per request alone was ${fmt(pb.processCpuMsPerRequest, 3)} ms in the previous run, ${fmt(tb.processCpuMsPerRequest, 3)} ms in this one (${change >= 0 ? '+' : ''}${fmt(change * 100, 1)}%).`,
+      );
+    }
   }
 
   const out = {
