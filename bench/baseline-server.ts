@@ -21,7 +21,7 @@ type Query = (done: (err: Error | null, rows: Row[]) => void) => void;
 
 async function openQuery(): Promise<Query> {
   if (database.startsWith('postgres')) {
-    const client = new Client({ connectionString: database, application_name: 'gatehouse-bench-baseline' /* bench/run.ts BASELINE_APP */ });
+    const client = new Client({ connectionString: database });
     await client.connect();
     return (done) => {
       client.query<Row>({ name: 'first-users', text: SQL }).then(

@@ -1,20 +1,18 @@
 /**
  * The benchmark suite: Gatehouse against a baseline (node:http + one prepared statement answering the
- * first 20 users) on the same seeded database, both running for the whole run. Each scenario runs a few
- * rounds alone (req/s, latencies, CPU time per request from /proc), then rounds loaded at the same time as
- * the baseline on the same core: a figure is the median of the rounds' ratios of CPU time per request,
- * with their spread, so the host's drift hits both alike (see measure).
+ * first 20 users) on the same seeded database, both running for the whole run. Each scenario is measured
+ * in rounds that alternate with baseline rounds (B S, S B, …), so drift hits both alike; a figure is the
+ * median of the per-pair ratios, with their spread, and the main thread's CPU time per request from /proc.
  *   npm run bench   (SQLite file)
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench   (a scratch database is
  *                    created on that server and dropped after; adds a two-instance run)
- * BENCH_DURATION seconds per round (1), BENCH_ROUNDS rounds with the baseline (16), BENCH_SOLO_ROUNDS rounds
- * alone (5), BENCH_SOAK requests (200000),
+ * BENCH_DURATION seconds per round (1), BENCH_ROUNDS pairs (16), BENCH_SOAK requests (200000),
  * BENCH_KEYSET_USERS (100000), BENCH_ONLY=name,name, BENCH_SMOKE=1 for a short check.
  */
 import 'reflect-metadata';
 import { execSync, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -30,7 +28,6 @@ import { FULL, seedDataset } from './seed';
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const DURATION = Number(process.env.BENCH_DURATION ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 16));
-const SOLO_ROUNDS = Number(process.env.BENCH_SOLO_ROUNDS ?? (SMOKE ? 1 : 5));
 const WARMUP = SMOKE ? 1 : 2;
 const CONNECTIONS = 50;
 const SOAK = Number(process.env.BENCH_SOAK ?? (SMOKE ? 2_000 : 200_000));
@@ -63,37 +60,22 @@ function taskset(pid: number, cpu: number | null, allThreads: boolean): void {
 /** The scratch PostgreSQL databases of this run (their backends are pinned with the servers). */
 const pgDatabases = new Set<string>();
 
-/** The application name the baseline's connection carries, to tell its backend from the servers'. */
-const BASELINE_APP = 'gatehouse-bench-baseline';
-/** The PostgreSQL backends working for the baseline and for the servers: their CPU time counts with them. */
-const backends = { baseline: [] as number[], servers: [] as number[] };
-/** Each backend pinned so far, and where. */
-const pinnedBackends = new Map<number, number | null>();
-
 /**
  * On PostgreSQL the database's work runs in its backends, outside the servers' processes. Unpinned, they
  * ran on either core, now beside autocannon and now beside a server, and two runs' ratios differed by up
  * to 18%. Pinned to the servers' core, a server and its database share one core, as a server and its
- * SQLite threads do, and the load generator keeps its own. Pools open connections lazily, so this runs
- * after each warm-up and before each round (new backends only). `cpu` null gives every core (two
- * instances).
+ * SQLite threads do, and the load generator keeps its own. Backends are opened lazily, so this runs after
+ * each warm-up. `cpu` null gives every core (two instances).
  */
-async function trackBackends(cpu: number | null): Promise<void> {
-  if (!PG_BASE || pgDatabases.size === 0) return;
+async function pinBackends(cpu: number | null): Promise<void> {
+  if (!PIN || !PG_BASE || pgDatabases.size === 0) return;
   const client = new Client({ connectionString: PG_BASE });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number; application_name: string }>(
-      'select pid, application_name from pg_stat_activity where datname = any($1)',
-      [[...pgDatabases]],
-    );
-    backends.baseline = rows.filter((r) => r.application_name === BASELINE_APP).map((r) => r.pid);
-    backends.servers = rows.filter((r) => r.application_name !== BASELINE_APP).map((r) => r.pid);
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = any($1)', [[...pgDatabases]]);
     for (const { pid } of rows) {
-      if (!PIN || pinnedBackends.get(pid) === cpu) continue;
       try {
         taskset(pid, cpu, false);
-        pinnedBackends.set(pid, cpu);
       } catch {
         // a backend that has gone since the query
       }
@@ -137,29 +119,20 @@ export interface Figure {
   errors: number;
   rssBeforeMb: number;
   rssAfterMb: number;
-  /** How the ratio was measured (see measure). */
-  method: 'same core' | 'alternating' | 'alone';
-  /**
-   * The median over the rounds of the ratio to the baseline: on the same core, the baseline's CPU time
-   * per request ÷ this scenario's; alternating, this scenario's req/s ÷ the paired baseline round's.
-   */
+  /** Median over the rounds of this scenario's req/s ÷ the baseline's req/s in the paired round. */
   vsBaseline: number;
-  /** The lowest and highest round's ratio. */
+  /** The lowest and highest per-pair ratio. */
   spread: [number, number];
-  /** Every round's ratio, in order. */
-  ratios: number[];
-  /** On the same core, every round's CPU milliseconds per request (all threads): this scenario's and the baseline's. */
-  costs: Array<[number, number]>;
-  /** The median over the rounds of this scenario's req/s ÷ the baseline's in the same (or paired) round. */
-  rpsVsBaseline: number;
-  /** Every round with the baseline: this scenario's req/s and the baseline's. */
+  /** Every pair: this scenario's req/s and the baseline's. */
   pairs: Array<[number, number]>;
-  /** The baseline's median req/s in those rounds. */
+  /** The paired baseline rounds' median req/s. */
   baselineRps: number;
-  /** Main-thread CPU milliseconds per request (user + system, /proc/<pid>/task/<pid>/stat), alone. */
+  /** Main-thread CPU milliseconds per request (user + system, /proc/<pid>/task/<pid>/stat). */
   cpuMsPerRequest: number;
-  /** The whole process's CPU milliseconds per request (with the libuv pool and GC helpers), alone. */
+  /** The whole process's CPU milliseconds per request (with the libuv pool and GC helpers). */
   processCpuMsPerRequest: number;
+  /** The baseline's main-thread CPU per request ÷ this scenario's (same run). */
+  cpuVsBaseline: number;
 }
 
 function rssMb(pid: number): number {
@@ -173,27 +146,6 @@ function cpuMs(pid: number, mainThread: boolean): number {
   // After "pid (comm) ": state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-/** Nanoseconds on a CPU of every thread of the given processes (/proc/<pid>/task/<tid>/schedstat). */
-function cpuNs(pids: number[]): number {
-  let ns = 0;
-  for (const pid of pids) {
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // a thread that has ended since the listing
-      }
-    }
-  }
-  return ns;
 }
 
 const gqlBody = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
@@ -257,129 +209,54 @@ async function check(url: string, s: Scenario) {
 
 const BASELINE_REQUEST: Request = { method: 'POST', path: '/', body: '{}' };
 
-/** A scenario under measurement: its rounds so far. */
-interface Measurement {
-  s: Scenario;
-  servers: Target[];
-  baseline: Target | null;
-  method: Figure['method'];
-  rssBeforeMb: number;
-  /** rounds of the scenario alone (req/s, latencies, CPU per request) */
-  alone: Round[];
-  /** rounds with the baseline: the scenario's and the baseline's */
-  mine: Round[];
-  theirs: Round[];
-  ratios: number[];
-  costs: Array<[number, number]>;
-}
-
 /**
- * A scenario's first phase, after a warm-up of its servers (and of the baseline):
- * - `same core` (one server against the baseline): SOLO_ROUNDS rounds alone; its rounds with the
- *   baseline come later, from sameCoreRound, rotated with the other scenarios' (see main).
- * - `alternating` (two instances against the baseline): ROUNDS pairs of rounds alternating (B S, S B, …),
- *   the ratio of req/s: how far two instances on both cores outrun the baseline on one.
- * - `alone` (no baseline): ROUNDS rounds alone.
+ * Warm-up of both, then ROUNDS pairs of rounds, the order alternating (B S, S B, …); medians of each
+ * figure and of the per-pair ratios. Without a baseline (`null`) the scenario's rounds alone.
  */
-async function start(baseline: Target | null, servers: Target[], s: Scenario): Promise<Measurement> {
+async function measure(baseline: Target | null, servers: Target[], s: Scenario): Promise<Figure> {
   for (const t of servers) await check(t.url, s);
-  const m: Measurement = {
-    s,
-    servers,
-    baseline,
-    method: !baseline ? 'alone' : servers.length === 1 ? 'same core' : 'alternating',
-    rssBeforeMb: servers.reduce((a, t) => a + rssMb(t.pid), 0),
-    alone: [],
-    mine: [],
-    theirs: [],
-    ratios: [],
-    costs: [],
-  };
+  const rssBeforeMb = servers.reduce((a, t) => a + rssMb(t.pid), 0);
   const duration = s.duration ?? DURATION;
   await round(servers, s.request, WARMUP, s.connections);
   if (baseline) await round([baseline], BASELINE_REQUEST, WARMUP);
-  await trackBackends(servers.length === 1 ? 1 : null);
-  if (m.method === 'same core') {
-    for (let i = 0; i < SOLO_ROUNDS; i++) m.alone.push(await round(servers, s.request, duration, s.connections));
-    return m;
-  }
+  await pinBackends(servers.length === 1 ? 1 : null);
+  const mine: Round[] = [];
+  const theirs: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    if (baseline && i % 2 === 0) m.theirs.push(await round([baseline], BASELINE_REQUEST, DURATION));
-    m.mine.push(await round(servers, s.request, duration, s.connections));
-    if (baseline && i % 2 === 1) m.theirs.push(await round([baseline], BASELINE_REQUEST, DURATION));
+    if (baseline && i % 2 === 0) theirs.push(await round([baseline], BASELINE_REQUEST, DURATION));
+    mine.push(await round(servers, s.request, duration, s.connections));
+    if (baseline && i % 2 === 1) theirs.push(await round([baseline], BASELINE_REQUEST, DURATION));
   }
-  m.alone.push(...m.mine);
-  if (baseline) m.ratios.push(...m.mine.map((r, i) => r.rps / m.theirs[i].rps));
-  return m;
-}
-
-/**
- * One round of the baseline and a scenario loaded at the same time, both on the servers' core. Its ratio
- * is the baseline's CPU time per request ÷ the scenario's, each process with all its threads (on
- * PostgreSQL with its backends): a faster or slower second of the host hits both alike, and how the
- * scheduler shares the core out does not enter.
- */
-async function sameCoreRound(m: Measurement): Promise<void> {
-  const baseline = m.baseline!;
-  await trackBackends(1);
-  const basePids = [baseline.pid, ...backends.baseline];
-  const minePids = [...m.servers.map((t) => t.pid), ...backends.servers];
-  const before = [cpuNs(basePids), cpuNs(minePids)];
-  const duration = m.s.duration ?? DURATION;
-  const [t, r] = await Promise.all([
-    round([baseline], BASELINE_REQUEST, duration),
-    round(m.servers, m.s.request, duration, m.s.connections),
-  ]);
-  const cost: [number, number] = [
-    (cpuNs(minePids) - before[1]) / 1e6 / Math.max(1, r.requests),
-    (cpuNs(basePids) - before[0]) / 1e6 / Math.max(1, t.requests),
-  ];
-  m.theirs.push(t);
-  m.mine.push(r);
-  m.costs.push(cost);
-  m.ratios.push(cost[1] / cost[0]);
-}
-
-/** The figure of a measurement whose rounds are done: medians over the rounds. */
-function finish(m: Measurement): Figure {
-  const { s, baseline, method, alone, mine, theirs, ratios } = m;
+  const ratios = baseline ? mine.map((m, i) => m.rps / theirs[i].rps) : [];
+  const cpuMain = median(mine.map((m) => m.cpuMain));
+  const baseCpu = baseline ? median(theirs.map((m) => m.cpuMain)) : Number.NaN;
   const figure: Figure = {
     name: s.name,
     kind: s.kind,
-    method,
-    rps: median(alone.map((r) => r.rps)),
-    p50: median(alone.map((r) => r.p50)),
-    p99: median(alone.map((r) => r.p99)),
-    errors: [...alone, ...(method === 'same core' ? mine : [])].reduce((a, r) => a + r.errors, 0),
-    rssBeforeMb: m.rssBeforeMb,
-    rssAfterMb: m.servers.reduce((a, t) => a + rssMb(t.pid), 0),
+    rps: median(mine.map((r) => r.rps)),
+    p50: median(mine.map((r) => r.p50)),
+    p99: median(mine.map((r) => r.p99)),
+    errors: mine.reduce((a, r) => a + r.errors, 0),
+    rssBeforeMb,
+    rssAfterMb: servers.reduce((a, t) => a + rssMb(t.pid), 0),
     // NaN: a different request from the baseline's (the keyset pages list 50 users).
     vsBaseline: baseline ? median(ratios) : Number.NaN,
     spread: baseline ? [Math.min(...ratios), Math.max(...ratios)] : [Number.NaN, Number.NaN],
-    ratios,
-    costs: m.costs,
-    rpsVsBaseline: baseline ? median(mine.map((r, i) => r.rps / theirs[i].rps)) : Number.NaN,
-    pairs: baseline ? mine.map((r, i) => [Math.round(r.rps), Math.round(theirs[i].rps)]) : [],
+    pairs: mine.map((m, i) => [Math.round(m.rps), Math.round(theirs[i]?.rps ?? Number.NaN)]),
     baselineRps: baseline ? median(theirs.map((r) => r.rps)) : Number.NaN,
-    cpuMsPerRequest: median(alone.map((r) => r.cpuMain)),
-    processCpuMsPerRequest: median(alone.map((r) => r.cpuProcess)),
+    cpuMsPerRequest: cpuMain,
+    processCpuMsPerRequest: median(mine.map((m) => m.cpuProcess)),
+    cpuVsBaseline: baseCpu / cpuMain,
   };
   console.log(
     `  ${s.name}: ${figure.rps.toFixed(0)} req/s, p50 ${figure.p50} ms, p99 ${figure.p99} ms, errors ${figure.errors}, ` +
-      `CPU ${figure.cpuMsPerRequest.toFixed(3)} ms/req (process ${figure.processCpuMsPerRequest.toFixed(3)}), ` +
-      `RSS ${figure.rssBeforeMb.toFixed(0)}→${figure.rssAfterMb.toFixed(0)} MB` +
+      `CPU ${cpuMain.toFixed(3)} ms/req (process ${figure.processCpuMsPerRequest.toFixed(3)}), ` +
+      `RSS ${rssBeforeMb.toFixed(0)}→${figure.rssAfterMb.toFixed(0)} MB` +
       (baseline
-        ? `, ${pct(figure.vsBaseline)} of baseline (${pct(figure.spread[0])}–${pct(figure.spread[1])}, ${method}), req/s ${pct(figure.rpsVsBaseline)}`
+        ? `, ${pct(figure.vsBaseline)} of baseline (${pct(figure.spread[0])}–${pct(figure.spread[1])}), CPU ${pct(figure.cpuVsBaseline)}`
         : ''),
   );
   return figure;
-}
-
-/** A scenario measured on its own (alternating with the baseline, or alone). */
-async function measure(baseline: Target | null, servers: Target[], s: Scenario): Promise<Figure> {
-  const m = await start(baseline, servers, s);
-  if (m.method === 'same core') for (let i = 0; i < ROUNDS; i++) await sameCoreRound(m);
-  return finish(m);
 }
 
 const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -660,19 +537,15 @@ async function main() {
       });
       base.vsBaseline = 1;
       base.spread = [1, 1];
-      base.rpsVsBaseline = 1;
+      base.cpuVsBaseline = 1;
       figures.push(base);
       // One warm-up over every read scenario first: the JIT then treats the first measured scenario
       // like the later ones.
       for (const s of scenarios(token).filter((x) => x.kind === 'read')) await round(me, s.request, WARMUP);
-      // Each scenario's rounds alone, then the rounds with the baseline rotated over the scenarios (one
-      // round of each in turn): a slower or faster stretch of the host, which can last tens of seconds,
-      // then falls on every scenario alike instead of on the one measured at that time.
-      const chosen = scenarios(token).filter((s) => !ONLY || ONLY.has(s.name) || [...ONLY].some((o) => s.name.includes(o)));
-      const measurements: Measurement[] = [];
-      for (const s of chosen) measurements.push(await start(baseline, me, s));
-      for (let i = 0; i < ROUNDS; i++) for (const m of measurements) await sameCoreRound(m);
-      figures.push(...measurements.map(finish));
+      for (const s of scenarios(token)) {
+        if (ONLY && !ONLY.has(s.name) && ![...ONLY].some((o) => s.name.includes(o))) continue;
+        figures.push(await measure(baseline, me, s));
+      }
       if (PG_BASE && (!ONLY || ONLY.has('two-instances'))) {
         // A second instance on the same database; the load shared between the two (25 connections each).
         const second = await startServer({ DATABASE_URL: db.url }, 4713);
@@ -737,10 +610,10 @@ async function main() {
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.log(
-    `\nMachine: ${machine}. Database: ${kind}. Load generator on CPU 0, each server (all its threads) on CPU 1: ${PIN ? 'yes' : 'no'}. ${CONNECTIONS} connections, ${WARMUP} s warm-up; each scenario ${SOLO_ROUNDS} rounds of ${DURATION} s alone, then ${ROUNDS} rounds on the same core as the baseline (ratio: the baseline's CPU time per request ÷ the scenario's); two instances: ${ROUNDS} rounds alternating with the baseline (ratio of req/s); medians.`,
+    `\nMachine: ${machine}. Database: ${kind}. Load generator on CPU 0, each server (all its threads) on CPU 1: ${PIN ? 'yes' : 'no'}. ${CONNECTIONS} connections, ${ROUNDS} pairs of ${DURATION} s rounds alternating with the baseline after a ${WARMUP} s warm-up, medians.`,
   );
   console.log(
-    '| scenario | req/s alone | % of baseline (spread) | req/s % of baseline | CPU ms/req main (process) | p50 ms | p99 ms | errors | RSS MB |',
+    '| scenario | req/s | % of baseline (spread) | CPU ms/req main (process) | CPU vs baseline | p50 ms | p99 ms | errors | RSS MB |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const f of figures) {
@@ -751,7 +624,7 @@ async function main() {
           ? '—'
           : `${fmt(f.vsBaseline * 100, 1)} (${fmt(f.spread[0] * 100, 1)}–${fmt(f.spread[1] * 100, 1)})`;
     console.log(
-      `| ${f.name} | ${fmt(f.rps)} | ${ratio} | ${f.kind === 'baseline' ? '100' : fmt(f.rpsVsBaseline * 100, 1)} | ${fmt(f.cpuMsPerRequest, 3)} (${fmt(f.processCpuMsPerRequest, 3)}) | ${f.p50} | ${f.p99} | ${f.errors} | ${fmt(f.rssBeforeMb)} → ${fmt(f.rssAfterMb)} |`,
+      `| ${f.name} | ${fmt(f.rps)} | ${ratio} | ${fmt(f.cpuMsPerRequest, 3)} (${fmt(f.processCpuMsPerRequest, 3)}) | ${f.kind === 'baseline' ? '100' : fmt(f.cpuVsBaseline * 100, 1)} | ${f.p50} | ${f.p99} | ${f.errors} | ${fmt(f.rssBeforeMb)} → ${fmt(f.rssAfterMb)} |`,
     );
   }
   if (soakResult) {
@@ -796,15 +669,7 @@ async function main() {
     date: new Date().toISOString(),
     machine,
     database: kind,
-    settings: {
-      pinned: PIN,
-      connections: CONNECTIONS,
-      rounds: ROUNDS,
-      soloRounds: SOLO_ROUNDS,
-      durationSeconds: DURATION,
-      warmupSeconds: WARMUP,
-      smoke: SMOKE,
-    },
+    settings: { pinned: PIN, connections: CONNECTIONS, rounds: ROUNDS, durationSeconds: DURATION, warmupSeconds: WARMUP, smoke: SMOKE },
     dataset: { ...FULL, seedMs, keysetUsers: KEYSET_USERS, keysetSeedMs: ks?.seedMs ?? null },
     figures,
     soak: soakResult,
