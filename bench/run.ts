@@ -496,6 +496,8 @@ async function keyset(): Promise<{ seedMs: number; first: Figure; deep: Figure }
 }
 
 const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? '—' : n.toFixed(digits));
+/** A relative change as a signed percentage: +3.4%, -11.7%. */
+const signed = (change: number) => `${change >= 0 ? '+' : ''}${fmt(change * 100, 1)}%`;
 
 /** The previous full run on this database kind, if any, for the run-to-run comparison. */
 function previousRun(file: string): { figures: Figure[] } | null {
@@ -650,7 +652,7 @@ async function main() {
       if (!p || f.kind === 'baseline' || Number.isNaN(f.vsBaseline) || p.vsBaseline == null) continue;
       const change = f.vsBaseline / p.vsBaseline - 1;
       console.log(
-        `| ${f.name} | ${fmt(p.vsBaseline * 100, 1)} | ${fmt(f.vsBaseline * 100, 1)} | ${change >= 0 ? '+' : ''}${fmt(change * 100, 1)}%${Math.abs(change) > 0.1 ? ' (over ±10%)' : ''} |`,
+        `| ${f.name} | ${fmt(p.vsBaseline * 100, 1)} | ${fmt(f.vsBaseline * 100, 1)} | ${signed(change)}${Math.abs(change) > 0.1 ? ' (over ±10%)' : ''} |`,
       );
     }
     // The baseline's own CPU time per request, alone, tells how fast the host ran. A slower host slows
@@ -660,7 +662,7 @@ async function main() {
     if (pb && tb) {
       const change = tb.processCpuMsPerRequest / pb.processCpuMsPerRequest - 1;
       console.log(
-        `\nThe host's speed: the baseline's CPU per request alone was ${fmt(pb.processCpuMsPerRequest, 3)} ms in the previous run, ${fmt(tb.processCpuMsPerRequest, 3)} ms in this one (${change >= 0 ? '+' : ''}${fmt(change * 100, 1)}%).`,
+        `\nThe host's speed: the baseline's CPU per request alone was ${fmt(pb.processCpuMsPerRequest, 3)} ms in the previous run, ${fmt(tb.processCpuMsPerRequest, 3)} ms in this one (${signed(change)}).`,
       );
     }
   }
