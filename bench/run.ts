@@ -3,6 +3,8 @@
  * first 20 users) on the same seeded database, both running for the whole run. Each scenario is measured
  * in rounds that alternate with baseline rounds (B S, S B, …), so drift hits both alike; a figure is the
  * median of the per-pair ratios, with their spread, and the main thread's CPU time per request from /proc.
+ * Two "floor" scenarios measure the fixed stack alone (bench/floor-server.ts: Fastify, Apollo, type-graphql,
+ * no Gatehouse code) on the scalar list and the viewer: the most any server on that stack reaches there.
  *   npm run bench   (SQLite file)
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench   (a scratch database is
  *                    created on that server and dropped after; adds a two-instance run)
@@ -95,7 +97,7 @@ interface Request {
 interface Scenario {
   name: string;
   /** read scenarios carry the p99 target */
-  kind: 'baseline' | 'read' | 'write' | 'login';
+  kind: 'baseline' | 'floor' | 'read' | 'write' | 'login';
   request: Request;
   /** the answer every request must contain (a wrong answer would measure the wrong thing) */
   expect: (body: any) => boolean;
@@ -208,6 +210,11 @@ async function check(url: string, s: Scenario) {
 }
 
 const BASELINE_REQUEST: Request = { method: 'POST', path: '/', body: '{}' };
+/** The scalar list: Gatehouse's scenario and the floor's (the same document, the same answer). */
+const SCALARS_BODY = gqlBody('query Users { users(first: 20) { nodes { id username createdAt } } }');
+const VIEWER_BODY = gqlBody('query Viewer { viewer { id username privileges } }');
+const FLOOR_SCALARS = 'floor: Fastify + Apollo + type-graphql, the scalar list, no Gatehouse code';
+const FLOOR_VIEWER = 'floor: Fastify + Apollo + type-graphql, the viewer as a constant, no database';
 
 /**
  * Warm-up of both, then ROUNDS pairs of rounds, the order alternating (B S, S B, …); medians of each
@@ -261,8 +268,9 @@ async function measure(baseline: Target | null, servers: Target[], s: Scenario):
 
 const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
 
-async function startBaseline(database: string, port: number) {
-  const child = fork(join(__dirname, 'baseline-server.ts'), [database, String(port)], {
+/** Starts one of the bench's own servers (baseline-server.ts, floor-server.ts) on `port`, pinned like Gatehouse. */
+async function startHelper(script: string, database: string, port: number) {
+  const child = fork(join(__dirname, script), [database, String(port)], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -334,7 +342,7 @@ function scenarios(token: string): Scenario[] {
         method: 'POST',
         path: '/graphql',
         headers: auth,
-        body: gqlBody('query Users { users(first: 20) { nodes { id username createdAt } } }'),
+        body: SCALARS_BODY,
       },
       expect: nodes(20),
     },
@@ -375,7 +383,7 @@ function scenarios(token: string): Scenario[] {
     {
       name: 'graphql viewer',
       kind: 'read',
-      request: { method: 'POST', path: '/graphql', headers: auth, body: gqlBody('query Viewer { viewer { id username privileges } }') },
+      request: { method: 'POST', path: '/graphql', headers: auth, body: VIEWER_BODY },
       expect: (b) => b?.data?.viewer?.username === 'bench',
     },
     {
@@ -433,7 +441,7 @@ async function soak(server: Server, token: string) {
     },
     { method: 'GET' as const, path: '/api/pleroma/admin/users?page_size=20', headers: auth },
     { method: 'GET' as const, path: '/_telodendria/admin/v1/privileges/user0000005', headers: auth },
-    { method: 'POST' as const, path: '/graphql', headers: auth, body: gqlBody('query Viewer { viewer { id username privileges } }') },
+    { method: 'POST' as const, path: '/graphql', headers: auth, body: VIEWER_BODY },
     {
       method: 'POST' as const,
       path: '/graphql',
@@ -525,7 +533,8 @@ async function main() {
     console.log(
       `${kind}: seeded ${FULL.users} users (roles, 2 groups each), ${FULL.groups} groups, ${FULL.invites} invites, ${FULL.reports} reports with 2 notes each, ${FULL.auditEntries} audit entries in ${seedMs} ms`,
     );
-    const baseline = await startBaseline(PG_BASE ? db.url : (db.config as { dbName: string }).dbName, 4710);
+    const dbArg = PG_BASE ? db.url : (db.config as { dbName: string }).dbName;
+    const baseline = await startHelper('baseline-server.ts', dbArg, 4710);
     const server = await startServer({ DATABASE_URL: db.url, GATEHOUSE_ADMIN: 'bench:bench-password-1' }, 4711, ['--expose-gc']);
     pinServer(server.child.pid!);
     try {
@@ -541,6 +550,32 @@ async function main() {
       base.spread = [1, 1];
       base.cpuVsBaseline = 1;
       figures.push(base);
+      if (!ONLY || ONLY.has('floor')) {
+        // The fixed stack alone on two of the documents: the most any server on it could reach there.
+        const floor = await startHelper('floor-server.ts', dbArg, 4714);
+        try {
+          const floorScenario = (name: string, body: string, expect: Scenario['expect']): Scenario => ({
+            name,
+            kind: 'floor',
+            request: { method: 'POST', path: '/graphql', body },
+            expect,
+          });
+          figures.push(
+            await measure(
+              baseline,
+              [floor],
+              floorScenario(FLOOR_SCALARS, SCALARS_BODY, (b) => b?.data?.users?.nodes?.length === 20),
+            ),
+            await measure(
+              baseline,
+              [floor],
+              floorScenario(FLOOR_VIEWER, VIEWER_BODY, (b) => b?.data?.viewer?.username === 'bench'),
+            ),
+          );
+        } finally {
+          await floor.stop();
+        }
+      }
       // One warm-up over every read scenario first: the JIT then treats the first measured scenario
       // like the later ones.
       for (const s of scenarios(token).filter((x) => x.kind === 'read')) await round(me, s.request, WARMUP);
@@ -640,6 +675,21 @@ async function main() {
     console.log(
       `| ${t.target} | ${t.value === undefined ? 'not run' : fmt(t.value, 3)} | ${t.met === null ? '—' : t.met ? 'yes' : 'no'} |`,
     );
+
+  // What the stack leaves: a floor's ratio bounds its scenario's target; Gatehouse's own work is the rest.
+  for (const [floorName, mineName] of [
+    [FLOOR_SCALARS, 'graphql users(first:20) scalars'],
+    [FLOOR_VIEWER, 'graphql viewer'],
+  ]) {
+    const floor = find(floorName);
+    const mine = find(mineName);
+    if (!floor || !mine) continue;
+    console.log(
+      `\n${floorName}: ${pct(floor.vsBaseline)} of the baseline's req/s (CPU ${pct(floor.cpuVsBaseline)}); ` +
+        `${mineName} ran at ${pct(mine.vsBaseline / floor.vsBaseline)} of the floor's req/s, ` +
+        `${fmt(mine.cpuMsPerRequest, 3)} against ${fmt(floor.cpuMsPerRequest, 3)} ms of main-thread CPU per request.`,
+    );
+  }
 
   const file = SMOKE ? `smoke-${kind}.json` : ONLY ? `partial-${kind}.json` : kind === 'sqlite' ? 'latest.json' : `latest-${kind}.json`;
   const previous = SMOKE || ONLY ? null : previousRun(file);
