@@ -1,8 +1,8 @@
 /**
  * The benchmark suite: Gatehouse against a baseline (node:http + one prepared statement answering the
  * first 20 users) on the same seeded database, both running for the whole run. Each scenario is measured
- * in rounds that alternate with baseline rounds (B S, S B, …), so drift hits both alike; a figure is the
- * median of the per-pair ratios, with their spread, and the main thread's CPU time per request from /proc.
+ * in rounds that alternate with baseline rounds of the same length (B S, S B, …), each on a settled
+ * core, so drift hits both alike; a figure is the median of the per-pair ratios, with their spread, and the main thread's CPU time per request from /proc.
  * Two "floor" scenarios measure the fixed stack alone (bench/floor-server.ts: Fastify, Apollo, type-graphql,
  * no Gatehouse code) on the scalar list and the viewer: the most any server on that stack reaches there.
  *   npm run bench   (SQLite file)
@@ -150,6 +150,25 @@ function cpuMs(pid: number, mainThread: boolean): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
+/**
+ * Waits, at most a second, until the servers' processes stop using CPU after a round: requests still in
+ * flight when autocannon stopped, garbage collection, sign-in hashes still queued. Without it that work
+ * ran into the first part of the next round, on the same core, and counted against the other server:
+ * over four runs, a baseline round straight after a scenario's round ran slower than one after a
+ * baseline round, by a median 16–23% after `createInvite`, 3–16% after sign-ins.
+ */
+async function settle(targets: Target[]): Promise<void> {
+  const used = () => targets.reduce((a, t) => a + cpuMs(t.pid, false), 0);
+  let last = used();
+  for (let waited = 0; waited < 1000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = used();
+    // CPU time moves in clock ticks (10 ms): no tick in 50 ms is an idle process.
+    if (now === last) return;
+    last = now;
+  }
+}
+
 const gqlBody = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 const hasErrors = (buf: Buffer) => buf.includes('"errors"') || buf.includes('"error"') || buf.includes('"errcode"');
 
@@ -229,10 +248,22 @@ async function measure(baseline: Target | null, servers: Target[], s: Scenario):
   await pinBackends(servers.length === 1 ? 1 : null);
   const mine: Round[] = [];
   const theirs: Round[] = [];
+  // A pair's two rounds last as long as each other (a sign-in round's 6 s against 6 s of the
+  // baseline), and each starts on a settled core (see settle).
+  const baselineRound = async () => {
+    const r = await round([baseline!], BASELINE_REQUEST, duration);
+    await settle([baseline!]);
+    return r;
+  };
+  const scenarioRound = async () => {
+    const r = await round(servers, s.request, duration, s.connections);
+    await settle(servers);
+    return r;
+  };
   for (let i = 0; i < ROUNDS; i++) {
-    if (baseline && i % 2 === 0) theirs.push(await round([baseline], BASELINE_REQUEST, DURATION));
-    mine.push(await round(servers, s.request, duration, s.connections));
-    if (baseline && i % 2 === 1) theirs.push(await round([baseline], BASELINE_REQUEST, DURATION));
+    if (baseline && i % 2 === 0) theirs.push(await baselineRound());
+    mine.push(await scenarioRound());
+    if (baseline && i % 2 === 1) theirs.push(await baselineRound());
   }
   const ratios = baseline ? mine.map((m, i) => m.rps / theirs[i].rps) : [];
   const cpuMain = median(mine.map((m) => m.cpuMain));
