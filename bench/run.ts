@@ -2,7 +2,8 @@
  * The benchmark suite: Gatehouse against a baseline (node:http + one prepared statement answering the
  * first 20 users) on the same seeded database, both running for the whole run. Each scenario is measured
  * in rounds that alternate with baseline rounds of the same length (B S, S B, …), each on a settled
- * core, so drift hits both alike; a figure is the median of the per-pair ratios, with their spread, and the main thread's CPU time per request from /proc.
+ * core, so drift hits both alike; a figure is the median of the per-pair ratios, with their spread,
+ * and the main thread's CPU time per request from /proc.
  * Two "floor" scenarios measure the fixed stack alone (bench/floor-server.ts: Fastify, Apollo, type-graphql,
  * no Gatehouse code) on the scalar list and the viewer: the most any server on that stack reaches there.
  *   npm run bench   (SQLite file)
@@ -250,20 +251,15 @@ async function measure(baseline: Target | null, servers: Target[], s: Scenario):
   const theirs: Round[] = [];
   // A pair's two rounds last as long as each other (a sign-in round's 6 s against 6 s of the
   // baseline), and each starts on a settled core (see settle).
-  const baselineRound = async () => {
-    const r = await round([baseline!], BASELINE_REQUEST, duration);
-    await settle([baseline!]);
-    return r;
-  };
-  const scenarioRound = async () => {
-    const r = await round(servers, s.request, duration, s.connections);
-    await settle(servers);
-    return r;
+  const settledRound = async (targets: Target[], r: Request, connections?: number) => {
+    const result = await round(targets, r, duration, connections);
+    await settle(targets);
+    return result;
   };
   for (let i = 0; i < ROUNDS; i++) {
-    if (baseline && i % 2 === 0) theirs.push(await baselineRound());
-    mine.push(await scenarioRound());
-    if (baseline && i % 2 === 1) theirs.push(await baselineRound());
+    if (baseline && i % 2 === 0) theirs.push(await settledRound([baseline], BASELINE_REQUEST));
+    mine.push(await settledRound(servers, s.request, s.connections));
+    if (baseline && i % 2 === 1) theirs.push(await settledRound([baseline], BASELINE_REQUEST));
   }
   const ratios = baseline ? mine.map((m, i) => m.rps / theirs[i].rps) : [];
   const cpuMain = median(mine.map((m) => m.cpuMain));
